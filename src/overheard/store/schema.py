@@ -1,0 +1,288 @@
+"""The record's tables (DESIGN.md section 3) as SQLAlchemy 2 models.
+
+Types are portable (Integer, Text, Float, Boolean, DateTime, JSON) so the same schema runs on
+SQLite (the default case file) and PostgreSQL. Every derived row names the run that produced it
+(component + version), and every row that states a fact points at its evidence: a document, a
+segment, character offsets into the document text or start/end seconds of the recording.
+Schema changes go through Alembic migrations in ``store/migrations``; keep both in step.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Run(Base):
+    """One execution of one component (a segmenter, a language detector, an ASR model...)."""
+
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    component: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(100))
+    model_hash: Mapped[str | None] = mapped_column(String(64))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Source(Base):
+    """Who published or released an item: an agency, an outlet, a channel."""
+
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(500), unique=True)
+    kind: Mapped[str | None] = mapped_column(String(50))
+    url: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Blob(Base):
+    """Original bytes, stored untouched under ``originals/`` by their sha256."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Document(Base):
+    """One ingested item. ``part`` is 0 for a whole file, n for the n-th record of a JSON(L) file."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("blob_sha256", "part", name="uq_documents_blob_part"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    part: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20))  # text | audio | video
+    media_type: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_text: Mapped[str | None] = mapped_column(String(200))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    url: Mapped[str | None] = mapped_column(Text)
+    origin_path: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(20))
+    language_confidence: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str | None] = mapped_column(Text)
+    text_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    channels: Mapped[int | None] = mapped_column(Integer)
+    sample_rate: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(40))
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+    source: Mapped[Source | None] = relationship()
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="document", order_by="Segment.idx", cascade="all, delete-orphan"
+    )
+    origins: Mapped[list[Origin]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
+    )
+
+
+class Origin(Base):
+    """Each path (and blob) under which a document was seen: the same text under another name."""
+
+    __tablename__ = "origins"
+    __table_args__ = (UniqueConstraint("document_id", "path", "blob_sha256", name="uq_origin"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(Text)
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    document: Mapped[Document] = relationship(back_populates="origins")
+
+
+class Segment(Base):
+    """A located piece of a document: a sentence (character offsets) or an utterance (seconds)."""
+
+    __tablename__ = "segments"
+    __table_args__ = (UniqueConstraint("document_id", "idx", name="uq_segments_doc_idx"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    idx: Mapped[int] = mapped_column(Integer)
+    start_char: Mapped[int | None] = mapped_column(Integer)
+    end_char: Mapped[int | None] = mapped_column(Integer)
+    start_s: Mapped[float | None] = mapped_column(Float)
+    end_s: Mapped[float | None] = mapped_column(Float)
+    speaker: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    document: Mapped[Document] = relationship(back_populates="segments")
+    translations: Mapped[list[Translation]] = relationship(cascade="all, delete-orphan")
+
+
+class Translation(Base):
+    """A rendering of a segment in another language, always with the back-end that made it."""
+
+    __tablename__ = "translations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_id: Mapped[int] = mapped_column(
+        ForeignKey("segments.id", ondelete="CASCADE"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    backend: Mapped[str] = mapped_column(String(200))
+    machine: Mapped[bool] = mapped_column(Boolean, default=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class Entity(Base):
+    """A resolved person, organisation, unit, place... with its names in several scripts."""
+
+    __tablename__ = "entities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(30), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    names: Mapped[list[Any] | None] = mapped_column(JSON)
+    external_ids: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class Mention(Base):
+    """A typed span of a document's text, linked to an entity where resolved."""
+
+    __tablename__ = "mentions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
+    start_char: Mapped[int] = mapped_column(Integer)
+    end_char: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(30))
+    normal: Mapped[str | None] = mapped_column(Text)
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class Statement(Base):
+    """An attributed speech act: who (entity or description) did what act with which content."""
+
+    __tablename__ = "statements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
+    speaker_text: Mapped[str | None] = mapped_column(Text)
+    speaker_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    speaker_start: Mapped[int | None] = mapped_column(Integer)
+    speaker_end: Mapped[int | None] = mapped_column(Integer)
+    cue: Mapped[str | None] = mapped_column(Text)
+    cue_start: Mapped[int | None] = mapped_column(Integer)
+    cue_end: Mapped[int | None] = mapped_column(Integer)
+    act: Mapped[str] = mapped_column(String(30), index=True)
+    content: Mapped[str] = mapped_column(Text)
+    content_start: Mapped[int | None] = mapped_column(Integer)
+    content_end: Mapped[int | None] = mapped_column(Integer)
+    start_s: Mapped[float | None] = mapped_column(Float)
+    end_s: Mapped[float | None] = mapped_column(Float)
+    direct: Mapped[bool] = mapped_column(Boolean, default=False)
+    hedged: Mapped[bool] = mapped_column(Boolean, default=False)
+    hedges: Mapped[list[Any] | None] = mapped_column(JSON)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class Claim(Base):
+    """The proposition several statements are about."""
+
+    __tablename__ = "claims"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class ClaimStatement(Base):
+    """One line of a claim's board: a statement and its stance (supports, denies, ...)."""
+
+    __tablename__ = "claim_statements"
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    stance: Mapped[str] = mapped_column(String(30))
+    confidence: Mapped[float | None] = mapped_column(Float)
+
+
+class Event(Base):
+    """A coded event (PLOVER type), with actor, recipient, place, time and its evidence span."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(30), index=True)
+    mode: Mapped[str | None] = mapped_column(String(30))
+    context: Mapped[str | None] = mapped_column(String(60))
+    actor_text: Mapped[str | None] = mapped_column(Text)
+    actor_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"))
+    recipient_text: Mapped[str | None] = mapped_column(Text)
+    recipient_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"))
+    place_text: Mapped[str | None] = mapped_column(Text)
+    place_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"))
+    time_text: Mapped[str | None] = mapped_column(Text)
+    time_value: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    start_char: Mapped[int | None] = mapped_column(Integer)
+    end_char: Mapped[int | None] = mapped_column(Integer)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class IngestFailure(Base):
+    """An input that could not be ingested, with the reason; kept so a user can see and re-run."""
+
+    __tablename__ = "ingest_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(Text, index=True)
+    part: Mapped[int | None] = mapped_column(Integer)
+    blob_sha256: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+Index("ix_documents_published", Document.published_at)
+Index("ix_documents_kind", Document.kind)
