@@ -29,7 +29,9 @@ def parse_languages(value: str | None) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Settings:
-    case_dir: Path = field(default_factory=lambda: Path(os.environ.get("OVERHEARD_CASE", DEFAULT_CASE)))
+    case_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("OVERHEARD_CASE", DEFAULT_CASE))
+    )
     languages: tuple[str, ...] = field(
         default_factory=lambda: parse_languages(os.environ.get("OVERHEARD_LANGUAGES"))
     )

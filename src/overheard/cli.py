@@ -1,0 +1,625 @@
+"""The ``overheard`` command line: ingest, search, show, list, export, bench, demo.
+
+Every command takes ``--case DIR`` (or OVERHEARD_CASE; default ./overheard-case), exits 0 on
+success and non-zero on failure, and reports errors as one line (``--debug`` for a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from overheard import __version__
+from overheard.config import DEFAULT_CASE, Settings, parse_languages, parse_size
+from overheard.errors import OverheardError
+
+
+class State:
+    def __init__(self, case_dir: Path, debug: bool) -> None:
+        self.case_dir = case_dir
+        self.debug = debug
+
+    def open_case(self, create: bool = False) -> Any:
+        from overheard.store import Case
+
+        return Case.open(self.case_dir, create=create)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _stdout_console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+class OverheardGroup(click.Group):
+    """Turns every error into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OverheardError as exc:
+            if ctx.params.get("debug") or os.environ.get("OVERHEARD_DEBUG"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+        except Exception as exc:
+            if ctx.params.get("debug") or os.environ.get("OVERHEARD_DEBUG"):
+                raise
+            click.echo(
+                f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
+                err=True,
+            )
+            sys.exit(2)
+
+
+@click.group(cls=OverheardGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--case",
+    "case_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="OVERHEARD_CASE",
+    default=DEFAULT_CASE,
+    show_default=True,
+    help="The case folder (one SQLite file + the original files). Env: OVERHEARD_CASE.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(__version__, prog_name="overheard")
+@click.pass_context
+def cli(ctx: click.Context, case_dir: Path, debug: bool) -> None:
+    """overheard: a sourced, searchable record of who said what, from intercepted audio and
+    open-source reports. Offline.
+
+    \b
+    Example:
+      overheard ingest reports/ calls/          # files or folders, recursively
+      overheard search "батальон К"
+      overheard show 3
+      overheard export --format jsonl -o record.jsonl
+    """
+    ctx.obj = State(case_dir, debug)
+
+
+# -------------------------------------------------------------------------------- ingest
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--source", help="Who published or released these files (e.g. 'GUR Telegram').")
+@click.option("--encoding", help="Read text files in this encoding instead of UTF-8 (cp1251...).")
+@click.option(
+    "--max-size",
+    help="Refuse files larger than this (e.g. 500M, 2G). Env: OVERHEARD_MAX_FILE_SIZE.",
+)
+@click.option(
+    "--languages",
+    help="Languages to tell apart, ISO codes (default ru,uk,en,ko). Env: OVERHEARD_LANGUAGES.",
+)
+@click.option("--strict", is_flag=True, help="Exit non-zero if any file or record failed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome of every input as JSON.")
+@click.pass_obj
+def ingest(
+    state: State,
+    paths: tuple[Path, ...],
+    source: str | None,
+    encoding: str | None,
+    max_size: str | None,
+    languages: str | None,
+    strict: bool,
+    as_json: bool,
+) -> None:
+    """Ingest files or folders (recursively) into the case.
+
+    Reads .txt/.md, .html (article text), .json/.jsonl records (text + optional title, date,
+    source, url) and audio/video (stored and checked; transcribed by the speech pipeline).
+    Re-ingesting the same bytes is a no-op; the same text under another name is recognised.
+    Exits 1 if nothing could be ingested (or, with --strict, if anything failed).
+
+    \b
+    Example:
+      overheard ingest samples/reports samples/intercepts --source "project samples"
+    """
+    from overheard.ingest.ingest import FAILED, Ingestor
+
+    settings = _settings(max_size, languages)
+    case = state.open_case(create=True)
+    ingestor = Ingestor(case, settings, source=source, encoding=encoding)
+    report = _run_with_progress(ingestor, list(paths), quiet=as_json)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "summary": report.summary(),
+                    "outcomes": [o.__dict__ for o in report.outcomes],
+                    "case": str(state.case_dir),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        _print_ingest_summary(report, case)
+    total_ok = len(report.outcomes) - report.count(FAILED)
+    if report.count(FAILED) and (strict or total_ok == 0):
+        sys.exit(1)
+
+
+def _settings(max_size: str | None, languages: str | None) -> Settings:
+    base = Settings()
+    try:
+        size = parse_size(max_size) if max_size else base.max_file_bytes
+    except ValueError:
+        raise OverheardError(f"cannot read --max-size {max_size!r} (try 500M or 2G)") from None
+    return Settings(
+        case_dir=base.case_dir,
+        languages=parse_languages(languages) if languages else base.languages,
+        max_file_bytes=size,
+    )
+
+
+def _run_with_progress(ingestor: Any, paths: list[Path], quiet: bool = False) -> Any:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = _stderr_console()
+    with Progress(
+        TextColumn("[bold]ingest[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+        disable=quiet or not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("", total=None)
+
+        def on_total(n: int) -> None:
+            progress.update(task, total=n)
+
+        def on_file(path: Path, _outcomes: list[Any]) -> None:
+            progress.update(task, advance=1, description=path.name[:40])
+
+        return ingestor.ingest(paths, on_file=on_file, on_total=on_total)
+
+
+def _print_ingest_summary(report: Any, case: Any) -> None:
+    from overheard.ingest.ingest import DUPLICATE, FAILED, NEW, PRESENT
+
+    out = _stdout_console()
+    out.print(
+        f"[bold]{report.count(NEW)}[/] new, {report.count(PRESENT)} already present, "
+        f"{report.count(DUPLICATE)} same text under another name, "
+        f"[{'red' if report.count(FAILED) else 'default'}]{report.count(FAILED)} failed[/]"
+    )
+    for outcome in report.outcomes:
+        if outcome.status == DUPLICATE:
+            out.print(f"  = {outcome.path}: same text as document {outcome.document_id}")
+    for outcome in report.failures:
+        where = f" (record {outcome.part})" if outcome.part else ""
+        out.print(f"  [red]✗[/] {outcome.path}{where}: {outcome.reason}", markup=True)
+    counts = case.counts()
+    out.print(
+        f"case {case.root}: {counts['documents']} documents, {counts['segments']} segments"
+        + (f", {counts['failures']} unresolved failures" if counts["failures"] else "")
+    )
+
+
+# -------------------------------------------------------------------------------- search
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--offset", default=0, type=click.IntRange(0))
+@click.option("--lang", "language", help="Only segments in this language (ru, uk, en...).")
+@click.option("--kind", type=click.Choice(["text", "audio", "video"]), help="Only these documents.")
+@click.option("--raw", is_flag=True, help="Pass the query to SQLite FTS5 as written (AND/OR/NEAR).")
+@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@click.pass_obj
+def search(
+    state: State,
+    query: str,
+    limit: int,
+    offset: int,
+    language: str | None,
+    kind: str | None,
+    raw: bool,
+    as_json: bool,
+) -> None:
+    """Full-text search over every segment, in any script.
+
+    Words match as prefixes («Курск» finds «Курске»), case and ё/е do not matter, "quoted
+    words" match as a phrase.
+
+    \b
+    Example:
+      overheard search "North Korean troops" --limit 5
+      overheard search 'батальон "К"' --json
+    """
+    from overheard.store.search import search as run_search
+
+    case = state.open_case()
+    hits = run_search(
+        case, query, limit=limit, offset=offset, raw=raw, language=language, kind=kind
+    )
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "query": query,
+                    "hits": [
+                        {
+                            "segment_id": f"segment:{h.segment_id}",
+                            "document_id": f"document:{h.document_id}",
+                            "document_title": h.document_title,
+                            "index": h.index,
+                            "text": h.text,
+                            "snippet": h.marked("[", "]"),
+                            "highlights": h.highlights,
+                            "language": h.language,
+                            "speaker": h.speaker,
+                            "start_char": h.start_char,
+                            "end_char": h.end_char,
+                            "start_s": h.start_s,
+                            "end_s": h.end_s,
+                            "score": h.score,
+                        }
+                        for h in hits
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    out = _stdout_console()
+    if not hits:
+        out.print(f"no matches for {query!r}")
+        return
+    from rich.markup import escape
+
+    for h in hits:
+        where = (
+            f"{h.start_s:.1f}s {h.speaker or ''}".strip()
+            if h.start_s is not None
+            else f"chars {h.start_char}-{h.end_char}"
+        )
+        snippet = escape(h.marked("\x02", "\x03")).replace("\x02", "[bold yellow]")
+        snippet = snippet.replace("\x03", "[/]")
+        title = escape(h.document_title or "")
+        out.print(f"[cyan]doc {h.document_id}[/] [dim]#{h.index} {where}[/] {title[:60]}")
+        out.print(f"   {snippet}")
+
+
+# ---------------------------------------------------------------------------------- show
+
+
+@cli.command()
+@click.argument("document", type=str)
+@click.option("--json", "as_json", is_flag=True, help="Print the document and segments as JSON.")
+@click.option("--no-segments", is_flag=True, help="Metadata only.")
+@click.pass_obj
+def show(state: State, document: str, as_json: bool, no_segments: bool) -> None:
+    """Show one document: metadata and its segments (sentences or timed utterances).
+
+    DOCUMENT is a document id (3 or document:3) or the start of an original's sha256.
+
+    \b
+    Example:
+      overheard show 3
+      overheard show document:3 --json
+    """
+    from overheard.export.jsonl import _document, _Runs, _segment
+    from overheard.store.lookup import find_document
+
+    case = state.open_case()
+    with case.reader() as s:
+        doc = find_document(s, document)
+        runs = _Runs(s)
+        data = _document(doc, [o.path for o in doc.origins], runs, with_text=False)
+        segs = [] if no_segments else [_segment(x, [
+            {"language": t.language, "text": t.text, "backend": t.backend, "machine": t.machine}
+            for t in x.translations], runs) for x in doc.segments]  # fmt: skip
+        source = doc.source.name if doc.source else None
+    if as_json:
+        data["source"] = source
+        data["segments"] = segs
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    _print_document(data, source, segs)
+
+
+def _print_document(data: dict[str, Any], source: str | None, segs: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
+
+    out = _stdout_console()
+    out.print(f"[bold]{escape(data['title'] or '(untitled)')}[/]  [dim]{data['id']}[/]")
+    rows = [
+        ("kind", f"{data['kind']} ({data['media_type']})"),
+        ("status", data["status"] + (f": {data['status_reason']}" if data["status_reason"] else "")),
+        ("language", data["language"] and f"{data['language']} ({data['language_confidence']})"),
+        ("published", data["published_at"] or data["published_text"]),
+        ("source", source),
+        ("url", data["url"]),
+        ("duration", data["duration_s"] and f"{data['duration_s']:.1f} s, "
+                     f"{data['channels']} ch, {data['sample_rate']} Hz"),
+        ("sha256", data["sha256"] + (f" record {data['part']}" if data["part"] else "")),
+        ("seen as", ", ".join(data["origins"])),
+    ]  # fmt: skip
+    for key, value in rows:
+        if value:
+            out.print(f"  [dim]{key:<10}[/] {escape(str(value))}")
+    if not segs:
+        if data["kind"] != "text":
+            out.print("  [dim](no transcript yet)[/]")
+        return
+    out.print()
+    for seg in segs:
+        ev = seg["evidence"]
+        if ev["start_s"] is not None:
+            label = f"{_clock(ev['start_s'])}–{_clock(ev['end_s'])} {seg['speaker'] or '?'}"
+        else:
+            label = f"{ev['start_char']:>6}"
+        lang = (
+            f" [{seg['language']}]"
+            if seg["language"] and seg["language"] != data["language"]
+            else ""
+        )
+        out.print(f"  [dim]{label}{lang}[/] {escape(seg['text'])}")
+        for tr in seg["translations"]:
+            out.print(f"  [dim]{' ' * len(label)} ({tr['language']}, machine translation by "
+                      f"{tr['backend']})[/] {escape(tr['text'])}")  # fmt: skip
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    m, s = divmod(seconds, 60)
+    return f"{int(m):02d}:{s:04.1f}"
+
+
+# ---------------------------------------------------------------------------------- list
+
+
+@cli.command(name="list")
+@click.option("--kind", type=click.Choice(["text", "audio", "video"]))
+@click.option("--failures", is_flag=True, help="List inputs that failed to ingest, with reasons.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def list_documents(state: State, kind: str | None, failures: bool, as_json: bool) -> None:
+    """List the case's documents (or its ingest failures).
+
+    \b
+    Example:
+      overheard list --kind audio
+      overheard list --failures
+    """
+    from sqlalchemy import func, select
+
+    from overheard.store.schema import Document, IngestFailure, Segment
+
+    case = state.open_case()
+    with case.reader() as s:
+        if failures:
+            rows = s.scalars(
+                select(IngestFailure)
+                .where(IngestFailure.resolved.is_(False))
+                .order_by(IngestFailure.id)
+            ).all()
+            items = [{"path": f.path, "record": f.part, "reason": f.reason,
+                      "at": f.created_at.isoformat()} for f in rows]  # fmt: skip
+        else:
+            seg_count = (
+                select(Segment.document_id, func.count().label("n"))
+                .group_by(Segment.document_id)
+                .subquery()
+            )
+            query = (
+                select(Document, func.coalesce(seg_count.c.n, 0))
+                .outerjoin(seg_count, seg_count.c.document_id == Document.id)
+                .order_by(Document.id)
+            )
+            if kind:
+                query = query.where(Document.kind == kind)
+            items = [
+                {"id": f"document:{d.id}", "kind": d.kind, "title": d.title,
+                 "language": d.language, "status": d.status, "segments": n,
+                 "duration_s": d.duration_s, "origin_path": d.origin_path}
+                for d, n in s.execute(query)
+            ]  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    from rich.markup import escape
+
+    out = _stdout_console()
+    if not items:
+        out.print("no failures" if failures else "no documents in the case yet")
+    for it in items:
+        if failures:
+            out.print(f"[red]✗[/] {escape(it['path'])}"
+                      f"{' record ' + str(it['record']) if it['record'] else ''}: "
+                      f"{escape(it['reason'])}")  # fmt: skip
+        else:
+            extra = f"{it['duration_s']:.1f}s" if it["duration_s"] else f"{it['segments']} seg"
+            out.print(
+                f"{it['id'].split(':')[1]:>5} {it['kind']:<5} {it['language'] or '-':<3} "
+                f"{extra:>8}  {escape((it['title'] or it['origin_path'])[:70])}"
+                f"{'  [dim](' + it['status'] + ')[/]' if it['status'] != 'ready' else ''}"
+            )
+
+
+# -------------------------------------------------------------------------------- export
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File (default stdout)."
+)
+@click.option(
+    "--type", "types", multiple=True,
+    type=click.Choice(["source", "document", "segment", "mention", "entity", "statement",
+                       "claim", "event"]),
+    help="Only these record types (repeatable).",
+)  # fmt: skip
+@click.option("--no-text", is_flag=True, help="Leave documents' full text out (segments keep it).")
+@click.pass_obj
+def export(
+    state: State, fmt: str, output: Path | None, types: tuple[str, ...], no_text: bool
+) -> None:
+    """Export the whole record, one JSON object a line (schema: docs/EXPORT.md).
+
+    \b
+    Example:
+      overheard export --format jsonl -o record.jsonl
+      overheard export --type statement | jq .act
+    """
+    from overheard.export.jsonl import TYPES, records
+
+    case = state.open_case()
+    chosen = types or TYPES
+    stream = output.open("w", encoding="utf-8") if output else sys.stdout
+    count = 0
+    try:
+        for rec in records(case, chosen, with_text=not no_text):
+            stream.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            count += 1
+    finally:
+        if output:
+            stream.close()
+    if output:
+        click.echo(f"wrote {count} records to {output}", err=True)
+
+
+# --------------------------------------------------------------------------------- bench
+
+
+@cli.group()
+def bench() -> None:
+    """Benchmarks (speed and memory), recorded in docs/BENCHMARKS.md."""
+
+
+@bench.command(name="ingest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--repeat", default=1, show_default=True, type=click.IntRange(1, 20))
+@click.option("--json", "as_json", is_flag=True)
+def bench_ingest(paths: tuple[Path, ...], repeat: int, as_json: bool) -> None:
+    """Documents per second and peak memory for ingesting text into a new case.
+
+    Without PATHS, uses ../shared/data/voa and ../shared/data/polnear/*/text when present.
+
+    \b
+    Example:
+      overheard bench ingest
+      overheard bench ingest my-articles/ --repeat 3
+    """
+    from overheard.bench.ingest import default_corpora, run
+
+    corpora = [("given", list(paths))] if paths else default_corpora()
+    if not corpora:
+        raise OverheardError("no benchmark data: pass PATHS, or run next to ../shared/data")
+    results = run(corpora, repeat=repeat)
+    if as_json:
+        click.echo(json.dumps(results, indent=2))
+        return
+    from overheard.bench.ingest import format_table
+
+    click.echo(format_table(results))
+
+
+# ---------------------------------------------------------------------------------- demo
+
+
+@cli.command()
+@click.option(
+    "--samples",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The samples folder (default: the repository's samples/).",
+)
+@click.pass_context
+def demo(ctx: click.Context, samples: Path | None) -> None:
+    """Ingest the bundled samples (reports in English and Russian, synthetic intercepted calls)
+    into the case and show what was found.
+
+    \b
+    Example:
+      overheard demo
+      overheard --case /tmp/demo-case demo
+    """
+    from overheard.ingest.ingest import Ingestor
+
+    state: State = ctx.obj
+    folder = samples or _samples_dir()
+    inputs = sorted((folder / "reports").glob("*")) + sorted(
+        p for p in (folder / "intercepts").glob("call_*") if p.suffix != ".json"
+    )
+    if not inputs:
+        raise OverheardError(f"no samples found in {folder}")
+    case = state.open_case(create=True)
+    report = _run_with_progress(Ingestor(case, Settings(), source="overheard samples"), inputs)
+    _print_ingest_summary(report, case)
+    out = _stdout_console()
+    out.print()
+    ctx.invoke(list_documents, kind=None, failures=False, as_json=False)
+    for query in ("drones", "батальон", "Курск"):
+        out.print(f"\n[bold]overheard search {query!r}[/]")
+        ctx.invoke(search, query=query, limit=3, offset=0, language=None, kind=None, raw=False,
+                   as_json=False)  # fmt: skip
+    out.print(
+        "\nNext: [bold]overheard show 1[/], [bold]overheard search WORDS[/], "
+        "[bold]overheard export -o record.jsonl[/]"
+    )
+
+
+def _samples_dir() -> Path:
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "samples" / "reports").is_dir():
+            return parent / "samples"
+    raise OverheardError("cannot find the samples folder; pass --samples DIR")
+
+
+def _register_optional(name: str, loader: Callable[[], click.Command]) -> None:
+    """Commands of optional parts (speech, web) appear when their packages are installed."""
+    try:
+        command = loader()
+    except ImportError:
+        return
+    cli.add_command(command, name)
+
+
+def main() -> None:
+    cli(prog_name="overheard")
+
+
+if __name__ == "__main__":
+    main()

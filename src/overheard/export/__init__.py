@@ -1,0 +1,1 @@
+"""Exports: views of the record that other tools read."""

@@ -1,0 +1,1 @@
+"""Ingest: find input files, keep their bytes, read them into documents and segments."""

@@ -1,0 +1,346 @@
+"""Ingest files into a case: keep the original, read it, store documents and segments.
+
+Each document is one transaction, so a killed run leaves every document either complete or
+absent, and running the same command again finishes the job. Original bytes are written to the
+blob store (atomically) before any processing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from overheard import __version__
+from overheard.config import Settings
+from overheard.errors import InputError
+from overheard.ingest import formats
+from overheard.ingest.walk import expand
+from overheard.pipeline import text as text_stage
+from overheard.pipeline.runs import RunRegistry
+from overheard.store.case import Case
+from overheard.store.schema import Blob, Document, IngestFailure, Origin, Segment, Source
+
+NEW = "new"
+PRESENT = "present"  # the same bytes were ingested before
+DUPLICATE = "duplicate"  # the same text under another name or format
+FAILED = "failed"
+
+READERS = {
+    "text": formats.read_text,
+    "html": formats.read_html,
+    "json": formats.read_json,
+    "jsonl": formats.read_jsonl,
+}
+
+
+@dataclass
+class Outcome:
+    path: str
+    part: int
+    status: str
+    document_id: int | None = None
+    reason: str | None = None
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == FAILED]
+
+    def summary(self) -> dict[str, int]:
+        return {s: self.count(s) for s in (NEW, PRESENT, DUPLICATE, FAILED)}
+
+
+def text_fingerprint(text: str) -> str:
+    """The same text whatever its line wrapping or trailing spaces."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+class Ingestor:
+    def __init__(
+        self,
+        case: Case,
+        settings: Settings,
+        *,
+        source: str | None = None,
+        encoding: str | None = None,
+    ) -> None:
+        self.case = case
+        self.settings = settings
+        self.source_name = source
+        self.encoding = encoding
+        self.runs = RunRegistry()
+        self._source_ids: dict[str, int] = {}
+
+    # ----------------------------------------------------------------------------- driving
+
+    def ingest(
+        self,
+        paths: list[Path],
+        on_file: Callable[[Path, list[Outcome]], None] | None = None,
+        on_total: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        report = IngestReport()
+        found = list(expand(paths))
+        if on_total:
+            on_total(len(found))
+        for item in found:
+            if item.error:
+                outcomes = [self._fail(str(item.path), None, None, item.error)]
+            else:
+                outcomes = self.ingest_file(item.path)
+            report.outcomes.extend(outcomes)
+            if on_file:
+                on_file(item.path, outcomes)
+        with self.case.session() as s:
+            self.runs.finish(s)
+        return report
+
+    def ingest_file(self, path: Path) -> list[Outcome]:
+        shown = str(path)
+        try:
+            size = path.stat().st_size
+            if size == 0:
+                raise InputError("empty file (0 bytes)")
+            if size > self.settings.max_file_bytes:
+                raise InputError(
+                    f"file is {_human(size)}, over the {_human(self.settings.max_file_bytes)} limit "
+                    "(raise it with --max-size or OVERHEARD_MAX_FILE_SIZE)"
+                )
+            with path.open("rb") as handle:
+                head = handle.read(64)
+            kind = formats.sniff(path, head)
+            if kind in ("audio", "video"):
+                return [self._ingest_audio(path)]
+            return self._ingest_text(path, kind)
+        except InputError as exc:
+            return [self._fail(shown, None, None, str(exc))]
+        except PermissionError:
+            return [self._fail(shown, None, None, "permission denied")]
+        except IsADirectoryError:
+            return [self._fail(shown, None, None, "is a folder, not a file")]
+        except OSError as exc:
+            return [self._fail(shown, None, None, f"cannot read: {exc.strerror or exc}")]
+
+    # ------------------------------------------------------------------------------- text
+
+    def _ingest_text(self, path: Path, kind: str) -> list[Outcome]:
+        data = path.read_bytes()
+        sha = self.case.blobs.put(data)
+        media_type = {"html": "text/html", "json": "application/json",
+                      "jsonl": "application/x-ndjson"}.get(kind, "text/plain")  # fmt: skip
+        try:
+            records = READERS[kind](data, path, self.encoding)
+        except InputError as exc:
+            return [self._fail(str(path), None, sha, str(exc), media_type, len(data))]
+        outcomes = []
+        for rec in records:
+            if isinstance(rec, formats.RecordError):
+                outcomes.append(
+                    self._fail(str(path), rec.part, sha, rec.reason, media_type, len(data))
+                )
+            else:
+                outcomes.append(self._store_text(path, sha, len(data), media_type, rec))
+        return outcomes
+
+    def _store_text(
+        self, path: Path, sha: str, size: int, blob_type: str, rec: formats.Record
+    ) -> Outcome:
+        shown = str(path)
+        fingerprint = text_fingerprint(rec.text)
+        with self.case.session() as s:
+            existing = s.scalar(
+                select(Document.id).where(Document.blob_sha256 == sha, Document.part == rec.part)
+            )
+            if existing is not None:
+                self._add_origin(s, existing, shown, sha)
+                self._resolve_failures(s, shown, rec.part)
+                return Outcome(shown, rec.part, PRESENT, existing)
+            twin = s.scalar(select(Document.id).where(Document.text_sha256 == fingerprint))
+            self._ensure_blob(s, sha, size, blob_type)
+            if twin is not None:
+                self._add_origin(s, twin, shown, sha)
+                self._resolve_failures(s, shown, rec.part)
+                return Outcome(
+                    shown, rec.part, DUPLICATE, twin, "same text as an ingested document"
+                )
+            prepared = text_stage.prepare(rec.text, self.settings.languages)
+            versions = text_stage.versions()
+            ingest_run = self.runs.run_id(s, "ingest", __version__)
+            seg_run = self.runs.run_id(
+                s,
+                "text-prepare",
+                f"{__version__}+" + "+".join(f"{k}={v}" for k, v in versions.items()),
+                params={"languages": list(self.settings.languages)},
+            )
+            doc = Document(
+                blob_sha256=sha,
+                part=rec.part,
+                kind="text",
+                media_type=rec.media_type,
+                title=rec.title,
+                published_at=rec.published_at,
+                published_text=rec.published_text,
+                source_id=self._source_id(s, rec.source or self.source_name),
+                url=rec.url,
+                origin_path=shown,
+                language=prepared.language,
+                language_confidence=prepared.confidence,
+                text=rec.text,
+                text_sha256=fingerprint,
+                status="ready",
+                meta=rec.meta or None,
+                run_id=ingest_run,
+            )
+            s.add(doc)
+            s.flush()
+            if prepared.segments:
+                s.execute(
+                    insert(Segment),
+                    [
+                        {
+                            "document_id": doc.id,
+                            "idx": i,
+                            "start_char": seg.start,
+                            "end_char": seg.end,
+                            "language": seg.language,
+                            "text": rec.text[seg.start : seg.end],
+                            "run_id": seg_run,
+                        }
+                        for i, seg in enumerate(prepared.segments)
+                    ],
+                )
+            s.add(Origin(document_id=doc.id, path=shown, blob_sha256=sha))
+            self._resolve_failures(s, shown, rec.part)
+            return Outcome(shown, rec.part, NEW, doc.id)
+
+    # ------------------------------------------------------------------------------ audio
+
+    def _ingest_audio(self, path: Path) -> Outcome:
+        shown = str(path)
+        sha, size = self.case.blobs.put_file(path)
+        with self.case.reader() as r:
+            existing = r.scalar(
+                select(Document.id).where(Document.blob_sha256 == sha, Document.part == 0)
+            )
+        if existing is not None:
+            with self.case.session() as s:
+                self._add_origin(s, existing, shown, sha)
+                self._resolve_failures(s, shown, 0)
+            return Outcome(shown, 0, PRESENT, existing)
+        try:
+            info = formats.probe_audio(self.case.blobs.path_for(sha))
+        except InputError as exc:
+            return self._fail(shown, None, sha, str(exc), "application/octet-stream", size)
+        with self.case.session() as s:
+            self._ensure_blob(s, sha, size, info.media_type)
+            doc = Document(
+                blob_sha256=sha,
+                part=0,
+                kind=info.kind,
+                media_type=info.media_type,
+                title=path.stem,
+                origin_path=shown,
+                source_id=self._source_id(s, self.source_name),
+                duration_s=info.duration_s,
+                channels=info.channels,
+                sample_rate=info.sample_rate,
+                status="awaiting_transcription",
+                meta={"codec": info.codec},
+                run_id=self.runs.run_id(s, "ingest", __version__),
+            )
+            s.add(doc)
+            s.flush()
+            s.add(Origin(document_id=doc.id, path=shown, blob_sha256=sha))
+            self._resolve_failures(s, shown, 0)
+            return Outcome(shown, 0, NEW, doc.id)
+
+    # ---------------------------------------------------------------------------- helpers
+
+    def _fail(
+        self,
+        path: str,
+        part: int | None,
+        sha: str | None,
+        reason: str,
+        media_type: str | None = None,
+        size: int | None = None,
+    ) -> Outcome:
+        with self.case.session() as s:
+            if sha is not None and media_type is not None and size is not None:
+                self._ensure_blob(s, sha, size, media_type)
+            already = s.scalar(
+                select(IngestFailure.id).where(
+                    IngestFailure.path == path,
+                    IngestFailure.part.is_(None) if part is None else IngestFailure.part == part,
+                    IngestFailure.reason == reason,
+                    IngestFailure.resolved.is_(False),
+                )
+            )
+            if already is None:
+                s.add(IngestFailure(path=path, part=part, blob_sha256=sha, reason=reason))
+        return Outcome(path, part or 0, FAILED, None, reason)
+
+    @staticmethod
+    def _resolve_failures(s: Session, path: str, part: int) -> None:
+        s.execute(
+            update(IngestFailure)
+            .where(
+                IngestFailure.path == path,
+                (IngestFailure.part == part) | IngestFailure.part.is_(None),
+                IngestFailure.resolved.is_(False),
+            )
+            .values(resolved=True)
+        )
+
+    @staticmethod
+    def _ensure_blob(s: Session, sha: str, size: int, media_type: str) -> None:
+        if s.get(Blob, sha) is None:
+            s.add(Blob(sha256=sha, size=size, media_type=media_type))
+            s.flush()
+
+    @staticmethod
+    def _add_origin(s: Session, document_id: int, path: str, sha: str) -> None:
+        known = s.scalar(
+            select(Origin.id).where(
+                Origin.document_id == document_id, Origin.path == path, Origin.blob_sha256 == sha
+            )
+        )
+        if known is None:
+            s.add(Origin(document_id=document_id, path=path, blob_sha256=sha))
+
+    def _source_id(self, s: Session, name: str | None) -> int | None:
+        if not name:
+            return None
+        name = re.sub(r"\s+", " ", name).strip()[:500]
+        if name in self._source_ids:
+            return self._source_ids[name]
+        source_id = s.scalar(select(Source.id).where(Source.name == name))
+        if source_id is None:
+            src = Source(name=name)
+            s.add(src)
+            s.flush()
+            source_id = src.id
+        self._source_ids[name] = source_id
+        return source_id
+
+
+def _human(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"

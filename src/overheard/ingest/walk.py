@@ -1,0 +1,78 @@
+"""Expand the paths a user gives into the files to ingest, reporting what cannot be read.
+
+Folders are walked recursively in a stable (sorted) order; symbolic links are followed, but a
+link that leads back into a folder already being walked is reported as a loop and skipped.
+Hidden files and folders (``.git``, ``.DS_Store``) are skipped.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Found:
+    path: Path
+    error: str | None = None  # set when the path cannot be used, with the reason
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.ENOENT:
+        return "no such file or folder"
+    if exc.errno == errno.EACCES or exc.errno == errno.EPERM:
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+def expand(paths: list[Path]) -> Iterator[Found]:
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError as exc:
+            if path.is_symlink() and exc.errno == errno.ENOENT:
+                yield Found(path, "broken symbolic link (its target does not exist)")
+            else:
+                yield Found(path, _reason(exc))
+            continue
+        if os.path.isdir(path):
+            yield from _walk(path, {(st.st_dev, st.st_ino)})
+        elif os.path.isfile(path):
+            yield Found(path)
+        else:
+            yield Found(path, "not a regular file (a device, socket or pipe)")
+
+
+def _walk(folder: Path, ancestors: set[tuple[int, int]]) -> Iterator[Found]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield Found(folder, f"cannot list folder: {_reason(exc)}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            st = entry.stat(follow_symlinks=True)
+        except OSError as exc:
+            if entry.is_symlink() and exc.errno == errno.ENOENT:
+                yield Found(path, "broken symbolic link (its target does not exist)")
+            else:
+                yield Found(path, _reason(exc))
+            continue
+        key = (st.st_dev, st.st_ino)
+        if entry.is_dir(follow_symlinks=True):
+            if key in ancestors:
+                yield Found(path, "symbolic link loop (links back to a folder above it); skipped")
+                continue
+            yield from _walk(path, ancestors | {key})
+        elif entry.is_file(follow_symlinks=True):
+            yield Found(path)
+        else:
+            yield Found(path, "not a regular file (a device, socket or pipe)")

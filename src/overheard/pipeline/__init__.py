@@ -1,0 +1,1 @@
+"""Running components over documents: provenance (runs) and the text stages."""

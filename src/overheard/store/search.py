@@ -1,0 +1,160 @@
+"""Full-text search over every segment (sentences of reports, utterances of calls).
+
+SQLite FTS5 with the unicode61 tokenizer: case-insensitive in every script, diacritics folded,
+and ё folded to е on both sides (the index does it in its triggers, the query here). A plain
+query matches every word as a prefix, so «Курск» finds «Курске» and «Курской»; words in double
+quotes must match as a phrase. ``raw=True`` passes FTS5 query syntax through untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import text as sql
+
+from overheard.errors import NotAvailable, OverheardError
+from overheard.store.case import Case
+
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
+_WORD = re.compile(r"\w+", re.UNICODE)
+_PHRASE = re.compile(r'"([^"]*)"')
+
+
+def fold(text: str) -> str:
+    return text.replace("ё", "е").replace("Ё", "Е")
+
+
+def build_query(query: str) -> str:
+    """A user's words as an FTS5 query: phrases kept, other words matched as prefixes."""
+    parts: list[str] = []
+    folded = fold(query)
+    for phrase in _PHRASE.findall(folded):
+        words = _WORD.findall(phrase)
+        if words:
+            parts.append('"' + " ".join(words) + '"')
+    rest = _PHRASE.sub(" ", folded)
+    parts.extend(f'"{word}"*' for word in _WORD.findall(rest))
+    if not parts:
+        raise OverheardError("the search query has no words in it")
+    return " ".join(parts)
+
+
+@dataclass
+class Hit:
+    segment_id: int
+    document_id: int
+    document_title: str | None
+    document_kind: str
+    index: int
+    text: str
+    highlights: list[tuple[int, int]]  # offsets into ``text``
+    language: str | None
+    speaker: str | None
+    start_char: int | None
+    end_char: int | None
+    start_s: float | None
+    end_s: float | None
+    score: float
+    snippet: str = field(default="")
+
+    def marked(self, open_mark: str = "[", close_mark: str = "]", width: int = 200) -> str:
+        """The segment (cut to ``width`` around the first match) with matches marked."""
+        text, spans = self.text, self.highlights
+        lo, hi = 0, len(text)
+        if len(text) > width and spans:
+            lo = max(0, min(spans[0][0] - width // 3, len(text) - width))
+            hi = min(len(text), lo + width)
+        out, pos = [], lo
+        for start, end in spans:
+            if end <= lo or start >= hi:
+                continue
+            out.append(text[pos:start])
+            out.append(open_mark + text[start:end] + close_mark)
+            pos = end
+        out.append(text[pos:hi])
+        return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(text) else "")
+
+
+def _spans(highlighted: str) -> list[tuple[int, int]]:
+    spans, pos, start = [], 0, None
+    for ch in highlighted:
+        if ch == MARK_OPEN:
+            start = pos
+        elif ch == MARK_CLOSE:
+            if start is not None:
+                spans.append((start, pos))
+            start = None
+        else:
+            pos += 1
+    return spans
+
+
+def search(
+    case: Case,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    raw: bool = False,
+    language: str | None = None,
+    kind: str | None = None,
+    document_id: int | None = None,
+) -> list[Hit]:
+    if case.engine.dialect.name != "sqlite":
+        raise NotAvailable("full-text search is implemented for SQLite cases only so far")
+    match = fold(query) if raw else build_query(query)
+    filters, params = [], {"match": match, "limit": limit, "offset": offset}
+    if language:
+        filters.append("s.language = :language")
+        params["language"] = language
+    if kind:
+        filters.append("d.kind = :kind")
+        params["kind"] = kind
+    if document_id is not None:
+        filters.append("s.document_id = :document_id")
+        params["document_id"] = document_id
+    where = "".join(f" AND {f}" for f in filters)
+    statement = sql(
+        f"""
+        SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language, s.speaker,
+               s.start_char, s.end_char, s.start_s, s.end_s,
+               highlight(segment_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}') AS marked,
+               bm25(segment_fts) AS score
+        FROM segment_fts
+        JOIN segments s ON s.id = segment_fts.rowid
+        JOIN documents d ON d.id = s.document_id
+        WHERE segment_fts MATCH :match{where}
+        ORDER BY score, s.document_id, s.idx
+        LIMIT :limit OFFSET :offset
+        """
+    )
+    try:
+        with case.engine.connect() as conn:
+            rows = conn.execute(statement, params).all()
+    except Exception as exc:  # FTS5 syntax errors surface as OperationalError
+        message = str(getattr(exc, "orig", exc))
+        if "fts5" in message or "syntax" in message or "no such column" in message:
+            raise OverheardError(f"cannot parse search query {query!r}: {message}") from None
+        raise
+    hits = []
+    for row in rows:
+        hit = Hit(
+            segment_id=row.id,
+            document_id=row.document_id,
+            document_title=row.title,
+            document_kind=row.kind,
+            index=row.idx,
+            text=row.text,
+            highlights=_spans(row.marked),
+            language=row.language,
+            speaker=row.speaker,
+            start_char=row.start_char,
+            end_char=row.end_char,
+            start_s=row.start_s,
+            end_s=row.end_s,
+            score=round(-row.score, 4),
+        )
+        hit.snippet = hit.marked()
+        hits.append(hit)
+    return hits

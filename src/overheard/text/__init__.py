@@ -1,0 +1,1 @@
+"""Text analysis: language, sentences, entities, statements, events, places, dates."""

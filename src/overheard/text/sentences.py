@@ -1,0 +1,116 @@
+"""Sentence segmentation with exact character offsets into the document text.
+
+razdel (a maintained rule-based splitter) does the work for every language: it is fast (about
+0.5 ms for a 4,000-character article) and right on Russian and Ukrainian. On English it splits
+after abbreviations ("Gen. Petraeus", "Jan. 5"), which we repair by merging; the merge rules are
+measured against pysbd on real news in ``overheard bench ingest`` (pysbd itself is 40x slower).
+Paragraph breaks always end a sentence, so headlines without a full stop stay on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import razdel
+
+COMPONENT = "razdel+overheard-merge"
+VERSION = "1"
+
+_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-•*]\s)")
+# A short line with no closing punctuation (a headline, a dateline, "А: Алло") ends a sentence
+# at its line break; longer lines are taken as hard-wrapped prose and left to razdel.
+_SHORT_LINE = re.compile(r"(?m)^[^\n]{1,100}?(?<![.!?…:;,»\"”\-–—])[ \t]*\n(?=\s*\S)")
+_SHORT_LINE_WORDS = 10
+
+# Abbreviations after which an English sentence almost never ends.
+_TITLES = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "cpl", "pvt",
+    "adm", "cmdr", "brig", "sen", "rep", "gov", "pres", "rev", "st", "mt", "ft", "vs", "jr",
+    "sr", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "approx", "dept",
+}  # fmt: skip
+# Words that commonly start a sentence: after "U.S." or "p.m." they mean a real boundary.
+_STARTERS = {
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "in", "on", "at", "but",
+    "and", "this", "that", "these", "those", "his", "her", "their", "its", "there", "as",
+    "after", "before", "when", "while", "if", "meanwhile", "however", "some", "many", "one",
+    "officials", "according", "what", "who", "why", "how", "so", "yet", "since", "for",
+}  # fmt: skip
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    cuts = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+    for m in _SHORT_LINE.finditer(text):
+        line = m.group(0)
+        if len(line.split()) <= _SHORT_LINE_WORDS:
+            cuts.append((m.end() - 1, m.end()))
+    pos = 0
+    for start, end in sorted(cuts):
+        if start < pos:
+            continue
+        yield pos, start
+        pos = end
+    yield pos, len(text)
+
+
+def _english_continues(previous: str, following: str) -> bool:
+    """Should a razdel boundary between ``previous`` and ``following`` be undone (English)?"""
+    nxt = following.lstrip()
+    if not nxt:
+        return False
+    first_word = re.match(r"[\w']+", nxt)
+    if nxt[0].islower() or nxt[0].isdigit() and previous.rstrip().endswith(tuple(_month_abbrs())):
+        return True
+    match = _LAST_WORD.search(previous.rstrip())
+    if not match:
+        return False
+    word = match.group(1)
+    bare = word.rstrip(".").lower()
+    if bare in _TITLES:
+        return True
+    if len(word) == 1 and word.isupper():  # an initial: "John F. Kennedy"
+        return True
+    if _INITIALISM.match(word + "."):  # U.S., D.C., p.m.: a boundary only before a starter word
+        return first_word is None or first_word.group(0).lower() not in _STARTERS
+    return False
+
+
+def _month_abbrs() -> tuple[str, ...]:
+    return ("Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.",
+            "Nov.", "Dec.", "No.")  # fmt: skip
+
+
+def split(text: str, language: str | None = None) -> list[Span]:
+    """Sentences of ``text`` as spans; ``text[s.start:s.end]`` is the sentence, stripped."""
+    spans: list[Span] = []
+    english = language == "en"
+    for p_start, p_end in _paragraphs(text):
+        paragraph = text[p_start:p_end]
+        pieces = [(p_start + s.start, p_start + s.stop) for s in razdel.sentenize(paragraph)]
+        merged: list[list[int]] = []
+        for start, end in pieces:
+            if (
+                english
+                and merged
+                and _english_continues(text[merged[-1][0] : merged[-1][1]], text[start:end])
+            ):
+                merged[-1][1] = end
+            else:
+                merged.append([start, end])
+        for start, end in merged:
+            chunk = text[start:end]
+            lead = len(chunk) - len(chunk.lstrip())
+            trail = len(chunk) - len(chunk.rstrip())
+            if end - trail > start + lead:
+                spans.append(Span(start + lead, end - trail))
+    return spans
