@@ -1,0 +1,166 @@
+"""Named mentions and their per-document entities.
+
+English mentions come from spaCy (en_core_web_sm), Russian and Ukrainian from natasha; the
+rules in ``units`` add military units, equipment and groups, and win over an overlapping
+model span (natasha reads «батальона К.» as a person, spaCy calls "K Battalion" an ORG).
+Each mention then joins one entity per document by its normal form, with a person's bare
+surname joining the fuller name that appears in the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from overheard.text import models
+from overheard.text.normalize import normal_en, normal_ru
+from overheard.text.records import EntityRef, Mention
+from overheard.text.units import GENERIC_EQUIPMENT_RULE, find_rule_spans
+
+_SPACY_LABELS = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "NORP",
+}
+_NATASHA_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
+_RULE_CONFIDENCE = {"MIL_UNIT": 0.85, "EQUIPMENT": 0.75, "GROUP": 0.7}
+
+
+def _trim_en(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a possessive ('s, ’s, ') and a leading article that spaCy keeps inside the span."""
+    span = text[start:end]
+    m = re.search(r"(?:['’]s|(?<=s)['’])$", span)
+    if m:
+        end = start + m.start()
+    m = re.match(r"(?:the|The)\s+", text[start:end])
+    if m and end - start > m.end():
+        start += m.end()
+    return start, end
+
+
+def _model_mentions_en(text: str) -> list[Mention]:
+    doc = models.spacy_en()(text)
+    out = []
+    for ent in doc.ents:
+        label = _SPACY_LABELS.get(ent.label_)
+        if label is None:
+            continue
+        start, end = _trim_en(text, ent.start_char, ent.end_char)
+        if end <= start:
+            continue
+        surface = text[start:end]
+        out.append(Mention(start, end, surface, label, normal_en(surface), "spacy", 0.8))
+    return out
+
+
+def natasha_spans(text: str) -> list[tuple[int, int, str]]:
+    """natasha's raw NER spans (start, stop, PER/LOC/ORG): the baseline the eval compares to."""
+    from natasha import Doc
+
+    nat = models.natasha_ru()
+    doc = Doc(text)
+    doc.segment(nat.segmenter)
+    doc.tag_ner(nat.ner)
+    return [(s.start, s.stop, s.type) for s in doc.spans]
+
+
+def _model_mentions_ru(text: str) -> list[Mention]:
+    vocab = models.natasha_ru().morph_vocab
+    out = []
+    for start, end, tag in natasha_spans(text):
+        label = _NATASHA_LABELS.get(tag)
+        if label is None:
+            continue
+        surface = text[start:end]
+        normal = normal_ru(surface, label, vocab)
+        if label == "LOC":
+            from overheard.text.places import gazetteer
+
+            if gazetteer().is_political(normal):
+                label = "GPE"
+        out.append(Mention(start, end, surface, label, normal, "natasha", 0.8))
+    return out
+
+
+def extract_mentions(text: str, lang: str) -> list[Mention]:
+    """Typed mentions in text order, non-overlapping; offsets index ``text``."""
+    model = _model_mentions_ru(text) if lang in ("ru", "uk") else _model_mentions_en(text)
+    rules = []
+    generic: set[int] = set()  # rule mentions that are a bare class noun ("drones", «танки»)
+    vocab = models.natasha_ru().morph_vocab if lang in ("ru", "uk") else None
+    for span in find_rule_spans(text, lang):
+        surface = text[span.start : span.end]
+        normal = normal_ru(surface, span.label, vocab) if vocab else normal_en(surface)
+        if span.rule == GENERIC_EQUIPMENT_RULE:
+            generic.add(len(rules))
+        rules.append(
+            Mention(
+                span.start,
+                span.end,
+                surface,
+                span.label,
+                normal,
+                "rules",
+                _RULE_CONFIDENCE[span.label],
+            )
+        )
+    kept = list(rules)
+    for m in model:
+        overlapping = [i for i, r in enumerate(rules) if r.start < m.end and m.start < r.end]
+        # A bare class noun never overrides a longer name around it.
+        yields = all(
+            i in generic
+            and m.start <= rules[i].start
+            and rules[i].end <= m.end
+            and (m.end - m.start) > (rules[i].end - rules[i].start)
+            for i in overlapping
+        )
+        if overlapping and not yields:
+            continue
+        kept = [k for k in kept if not any(k is rules[i] for i in overlapping)]
+        kept.append(m)
+    kept.sort(key=lambda m: m.start)
+    return kept
+
+
+def _key(normal: str) -> str:
+    return re.sub(r"[^\w]+", " ", normal.casefold().replace("ё", "е")).strip()
+
+
+_FAMILY = {"GPE": "PLACE", "LOC": "PLACE"}
+
+
+def link_mentions(mentions: list[Mention]) -> list[EntityRef]:
+    """Group mentions into one entity per (type family, normal form); sets ``Mention.entity``."""
+    entities: list[EntityRef] = []
+    by_key: dict[tuple[str, str], int] = {}
+    # Longer names first, so a later bare surname can join its full name.
+    order = sorted(range(len(mentions)), key=lambda i: -len(mentions[i].normal))
+    for i in order:
+        m = mentions[i]
+        family = _FAMILY.get(m.label, m.label)
+        key = _key(m.normal)
+        if not key:
+            continue
+        index = by_key.get((family, key))
+        if index is None and m.label == "PERSON" and " " not in key:
+            for (fam, other), idx in by_key.items():
+                if fam == "PERSON" and other.split()[-1] == key:
+                    index = idx
+                    break
+        if index is None:
+            index = len(entities)
+            entities.append(EntityRef(type=m.label, name=m.normal, names=[], mentions=[]))
+            by_key[(family, key)] = index
+        entity = entities[index]
+        entity.mentions.append(i)
+        if m.normal not in entity.names:
+            entity.names.append(m.normal)
+        m.entity = index
+    for entity in entities:
+        entity.mentions.sort()
+        entity.type = Counter(mentions[i].label for i in entity.mentions).most_common(1)[0][0]
+    return entities
