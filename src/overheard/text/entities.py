@@ -15,7 +15,7 @@ from collections import Counter
 from overheard.text import models
 from overheard.text.normalize import normal_en, normal_ru
 from overheard.text.records import EntityRef, Mention
-from overheard.text.units import GENERIC_EQUIPMENT_RULE, find_rule_spans
+from overheard.text.units import find_rule_spans
 
 _SPACY_LABELS = {
     "PERSON": "PERSON",
@@ -89,13 +89,10 @@ def extract_mentions(text: str, lang: str) -> list[Mention]:
     """Typed mentions in text order, non-overlapping; offsets index ``text``."""
     model = _model_mentions_ru(text) if lang in ("ru", "uk") else _model_mentions_en(text)
     rules = []
-    generic: set[int] = set()  # rule mentions that are a bare class noun ("drones", «танки»)
     vocab = models.natasha_ru().morph_vocab if lang in ("ru", "uk") else None
     for span in find_rule_spans(text, lang):
         surface = text[span.start : span.end]
         normal = normal_ru(surface, span.label, vocab) if vocab else normal_en(surface)
-        if span.rule == GENERIC_EQUIPMENT_RULE:
-            generic.add(len(rules))
         rules.append(
             Mention(
                 span.start,
@@ -110,9 +107,10 @@ def extract_mentions(text: str, lang: str) -> list[Mention]:
     kept = list(rules)
     for m in model:
         overlapping = [i for i, r in enumerate(rules) if r.start < m.end and m.start < r.end]
-        # A bare class noun never overrides a longer name around it.
+        # Equipment never overrides a longer name around it: "drones" in an ORG's name,
+        # «Искандер» in «Искандер Галимов», «ТГК-8» in an energy company's name.
         yields = all(
-            i in generic
+            rules[i].label == "EQUIPMENT"
             and m.start <= rules[i].start
             and rules[i].end <= m.end
             and (m.end - m.start) > (rules[i].end - rules[i].start)

@@ -1,0 +1,1 @@
+"""Accuracy against public gold data (../shared/data), one module per data set."""
