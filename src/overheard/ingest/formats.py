@@ -46,6 +46,9 @@ _MAGIC: list[tuple[bytes, str]] = [
 ]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 @dataclass
 class Record:
     """One document's worth of text read from a file (a whole file, or one JSON record)."""
@@ -162,7 +165,7 @@ def decode_text(data: bytes, encoding: str | None = None) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         raise InputError("not a text file: it contains NUL characters")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\t\f\v")
+    controls = len(_CONTROL.findall(text, 0, 8192))
     if controls > max(8, len(text[:8192]) // 50):
         raise InputError("not a text file: too many control characters (binary data?)")
     if not text.strip():

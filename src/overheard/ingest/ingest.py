@@ -31,6 +31,8 @@ PRESENT = "present"  # the same bytes were ingested before
 DUPLICATE = "duplicate"  # the same text under another name or format
 FAILED = "failed"
 
+FLUSH_EVERY = 200  # originals made durable (one sync) every this many new files
+
 READERS = {
     "text": formats.read_text,
     "html": formats.read_html,
@@ -83,6 +85,11 @@ class Ingestor:
         self.encoding = encoding
         self.runs = RunRegistry()
         self._source_ids: dict[str, int] = {}
+        # Paths with unresolved failures: only these need their failures marked resolved.
+        with case.reader() as r:
+            self._failed_paths = set(
+                r.scalars(select(IngestFailure.path).where(IngestFailure.resolved.is_(False)))
+            )
 
     # ----------------------------------------------------------------------------- driving
 
@@ -102,8 +109,11 @@ class Ingestor:
             else:
                 outcomes = self.ingest_file(item.path)
             report.outcomes.extend(outcomes)
+            if self.case.blobs.unflushed >= FLUSH_EVERY:
+                self.case.blobs.flush()
             if on_file:
                 on_file(item.path, outcomes)
+        self.case.blobs.flush()
         with self.case.session() as s:
             self.runs.finish(s)
         return report
@@ -291,10 +301,12 @@ class Ingestor:
             )
             if already is None:
                 s.add(IngestFailure(path=path, part=part, blob_sha256=sha, reason=reason))
+        self._failed_paths.add(path)
         return Outcome(path, part or 0, FAILED, None, reason)
 
-    @staticmethod
-    def _resolve_failures(s: Session, path: str, part: int) -> None:
+    def _resolve_failures(self, s: Session, path: str, part: int) -> None:
+        if path not in self._failed_paths:
+            return
         s.execute(
             update(IngestFailure)
             .where(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from overheard.text import language, sentences
 
@@ -38,6 +39,7 @@ def prepare(text: str, languages: tuple[str, ...]) -> PreparedText:
     return PreparedText(doc.language, doc.confidence, segs)
 
 
+@cache
 def versions() -> dict[str, str]:
     return {
         sentences.COMPONENT: sentences.VERSION,

@@ -7,6 +7,7 @@ close languages that will never occur in a case; ru/uk/en/ko loads in under half
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
@@ -18,7 +19,11 @@ COMPONENT = "lingua"
 # on a word or two («ок», "Da").
 MIN_LETTERS = 20
 # Enough text for a confident document-level guess; longer texts only cost time.
-DOC_SAMPLE_CHARS = 3000
+DOC_SAMPLE_CHARS = 1000
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_CYRILLIC = re.compile(r"[\u0400-\u052F]")
+_HANGUL = re.compile(r"[\uAC00-\uD7AF\u1100-\u11FF]")
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ def detector(languages: tuple[str, ...]) -> LanguageDetector:
 
 
 def _letters(text: str) -> int:
-    return sum(1 for ch in text if ch.isalpha())
+    return len(_LETTER.findall(text))
 
 
 def guess(text: str, languages: tuple[str, ...]) -> LanguageGuess:
@@ -70,17 +75,9 @@ def guess(text: str, languages: tuple[str, ...]) -> LanguageGuess:
 
 def scripts_mixed(text: str) -> bool:
     """True when a text has both Latin and Cyrillic (or Hangul) letters in real amounts."""
-    latin = cyrillic = hangul = 0
-    for ch in text:
-        if not ch.isalpha():
-            continue
-        o = ord(ch)
-        if o < 0x250:
-            latin += 1
-        elif 0x400 <= o < 0x530:
-            cyrillic += 1
-        elif 0xAC00 <= o < 0xD7B0 or 0x1100 <= o < 0x1200:
-            hangul += 1
+    latin = len(_LATIN.findall(text))
+    cyrillic = len(_CYRILLIC.findall(text))
+    hangul = len(_HANGUL.findall(text))
     total = latin + cyrillic + hangul
     if total == 0:
         return False
@@ -90,7 +87,7 @@ def scripts_mixed(text: str) -> bool:
 
 def needs_per_sentence(text: str, doc: LanguageGuess) -> bool:
     """Per-sentence detection only where a document may switch languages: it costs 10x more."""
-    return doc.language is None or doc.confidence < 0.8 or scripts_mixed(text[:DOC_SAMPLE_CHARS])
+    return doc.language is None or doc.confidence < 0.8 or scripts_mixed(text)
 
 
 def sentence_language(sentence: str, doc: LanguageGuess, languages: tuple[str, ...]) -> str | None:

@@ -1,0 +1,1 @@
+"""Benchmarks: speed and memory, run by hand and recorded in docs/BENCHMARKS.md."""
