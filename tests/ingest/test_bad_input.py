@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from overheard.config import Settings
@@ -41,7 +41,10 @@ def test_whitespace_only(case, settings, tmp_path):
 def test_binary_named_txt(case, settings, tmp_path):
     f = tmp_path / "report.txt"
     f.write_bytes(b"%PDF-1.7\n\x00\x01\x02binary stream")
-    assert one_failure(case, settings, f) == "not a text file: the bytes look like a PDF document (NUL bytes found)"
+    assert (
+        one_failure(case, settings, f)
+        == "not a text file: the bytes look like a PDF document (NUL bytes found)"
+    )
     g = tmp_path / "random.txt"
     g.write_bytes(bytes(range(256)) * 4)
     assert "not a text file" in one_failure(case, settings, g)
@@ -138,12 +141,18 @@ def test_unreadable_files_in_folder(case, settings, tmp_path, monkeypatch):
 def test_unknown_binary_extension(case, settings, tmp_path):
     f = tmp_path / "photo.xyz"
     f.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
-    assert one_failure(case, settings, f) == "unsupported file type (a PNG image): overheard reads .txt .md .html .json .jsonl and audio/video files"
+    assert (
+        one_failure(case, settings, f)
+        == "unsupported file type (a PNG image): overheard reads .txt .md .html .json .jsonl and audio/video files"
+    )
 
 
 def test_broken_html(case, settings, tmp_path):
     f = tmp_path / "page.html"
-    f.write_text("<html><head><script>var x = 1;</script><style>p {}</style></head><body><div>", encoding="utf-8")
+    f.write_text(
+        "<html><head><script>var x = 1;</script><style>p {}</style></head><body><div>",
+        encoding="utf-8",
+    )
     assert one_failure(case, settings, f).startswith("no article text found in the HTML")
 
 
@@ -160,8 +169,15 @@ def test_failures_do_not_harm_the_case(case, settings, samples, tmp_path):
     assert after["failures"] == 1
 
 
-@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=2000), ext=st.sampled_from([".txt", ".md", ".html", ".json", ".jsonl", ".wav", ".mp3", ".ogg", ".bin"]))
+@hsettings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.binary(max_size=2000),
+    ext=st.sampled_from(
+        [".txt", ".md", ".html", ".json", ".jsonl", ".wav", ".mp3", ".ogg", ".bin"]
+    ),
+)
 def test_random_bytes_never_crash(case, settings, tmp_path_factory, data, ext):
     folder = tmp_path_factory.mktemp("fuzz")
     f = folder / f"input{ext}"
@@ -180,12 +196,19 @@ def test_random_bytes_never_crash(case, settings, tmp_path_factory, data, ext):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(["text", "title", "date", "source", "url", "x"]), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["text", "title", "date", "source", "url", "x"]), children, max_size=5
+        )
+    ),
     max_leaves=12,
 )
 
 
-@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(lines=st.lists(json_values, min_size=1, max_size=6))
 def test_random_json_lines(case, settings, tmp_path_factory, lines):
     import json

@@ -85,7 +85,9 @@ def test_jsonl_keeps_good_lines_and_reports_line_numbers(case, settings, tmp_pat
     f.write_text(
         "\n".join(
             [
-                json.dumps({"text": "First post about Kursk.", "source": "Chan", "date": "2025-03-01"}),
+                json.dumps(
+                    {"text": "First post about Kursk.", "source": "Chan", "date": "2025-03-01"}
+                ),
                 '{"text": "broken line", ',
                 json.dumps({"title": "no text here"}),
                 json.dumps({"text": "Второй пост о Судже.", "url": "https://example.org/2"}),

@@ -76,14 +76,19 @@ def test_kill_9_mid_ingest_then_resume(tmp_path):
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == N_DOCS
-        assert con.execute("SELECT count(DISTINCT origin_path) FROM documents").fetchone()[0] == N_DOCS
+        assert (
+            con.execute("SELECT count(DISTINCT origin_path) FROM documents").fetchone()[0] == N_DOCS
+        )
         per_doc = con.execute(
             "SELECT d.id, count(s.id) FROM documents d LEFT JOIN segments s ON s.document_id = d.id GROUP BY d.id"
         ).fetchall()
         assert {n for _, n in per_doc} == {SENTENCES}, "a document is half-written"
         fts = con.execute("SELECT count(*) FROM segment_fts").fetchone()[0]
         assert fts == N_DOCS * SENTENCES
-        assert con.execute("SELECT count(*) FROM ingest_failures WHERE resolved = 0").fetchone()[0] == 0
+        assert (
+            con.execute("SELECT count(*) FROM ingest_failures WHERE resolved = 0").fetchone()[0]
+            == 0
+        )
     finally:
         con.close()
 

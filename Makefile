@@ -1,0 +1,24 @@
+# The README's two commands: `make demo` and `make test`. Both set everything up first.
+VENV ?= .venv
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test lint bench eval clean-case
+
+setup:
+	@scripts/setup.sh
+
+demo: setup
+	$(VENV)/bin/overheard demo
+
+test: setup
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+
+bench: setup
+	$(VENV)/bin/overheard bench ingest
+
+clean-case:
+	rm -rf overheard-case

