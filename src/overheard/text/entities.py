@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
 
 from overheard.text import models
 from overheard.text.normalize import normal_en, normal_ru
@@ -41,8 +42,13 @@ def _trim_en(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _model_mentions_en(text: str) -> list[Mention]:
-    doc = models.spacy_en()(text)
+def parse_en(text: str) -> Any:
+    """The spaCy Doc (tags, parse, entities): parsed once, shared with statements and events."""
+    return models.spacy_en()(text)
+
+
+def _model_mentions_en(text: str, doc: Any | None = None) -> list[Mention]:
+    doc = doc if doc is not None else parse_en(text)
     out = []
     for ent in doc.ents:
         label = _SPACY_LABELS.get(ent.label_)
@@ -85,9 +91,15 @@ def _model_mentions_ru(text: str) -> list[Mention]:
     return out
 
 
-def extract_mentions(text: str, lang: str) -> list[Mention]:
-    """Typed mentions in text order, non-overlapping; offsets index ``text``."""
-    model = _model_mentions_ru(text) if lang in ("ru", "uk") else _model_mentions_en(text)
+def extract_mentions(text: str, lang: str, doc: Any | None = None) -> list[Mention]:
+    """Typed mentions in text order, non-overlapping; offsets index ``text``.
+
+    ``doc`` is an English spaCy Doc of ``text`` when the caller already has one.
+    """
+    if lang in ("ru", "uk"):
+        model = _model_mentions_ru(text)
+    else:
+        model = _model_mentions_en(text, doc)
     rules = []
     vocab = models.natasha_ru().morph_vocab if lang in ("ru", "uk") else None
     for span in find_rule_spans(text, lang):

@@ -81,6 +81,8 @@ class EntityRef:
 class Statement:
     speaker: Span | None
     speaker_entity: int | None
+    # When the speaker is a pronoun ("he", «она»): the mention it refers to.
+    speaker_antecedent: Span | None
     cue: Span | None
     act: str
     content: Span
