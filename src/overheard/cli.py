@@ -114,6 +114,11 @@ def cli(ctx: click.Context, case_dir: Path, debug: bool) -> None:
     help="Languages to tell apart, ISO codes (default ru,uk,en,ko). Env: OVERHEARD_LANGUAGES.",
 )
 @click.option("--strict", is_flag=True, help="Exit non-zero if any file or record failed.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Processes that read and split files (default: the CPU count, at most 4).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome of every input as JSON.")
 @click.pass_obj
 def ingest(
@@ -124,6 +129,7 @@ def ingest(
     max_size: str | None,
     languages: str | None,
     strict: bool,
+    workers: int | None,
     as_json: bool,
 ) -> None:
     """Ingest files or folders (recursively) into the case.
@@ -141,7 +147,7 @@ def ingest(
 
     settings = _settings(max_size, languages)
     case = state.open_case(create=True)
-    ingestor = Ingestor(case, settings, source=source, encoding=encoding)
+    ingestor = Ingestor(case, settings, source=source, encoding=encoding, workers=workers)
     report = _run_with_progress(ingestor, list(paths), quiet=as_json)
     if as_json:
         click.echo(

@@ -44,6 +44,26 @@ def _ingest_cmd(case_dir: Path, corpus: Path) -> list[str]:
     return [sys.executable, "-m", "overheard.cli", "--case", str(case_dir), "ingest", str(corpus)]
 
 
+def _assert_no_orphans(case_dir: Path) -> None:
+    """Reader processes of the killed ingest must die with it."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        alive = []
+        for proc_dir in Path("/proc").iterdir():
+            if not proc_dir.name.isdigit():
+                continue
+            try:
+                cmdline = (proc_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if str(case_dir) in cmdline and "overheard" in cmdline:
+                alive.append(proc_dir.name)
+        if not alive:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"worker processes outlived the killed ingest: {alive}")
+
+
 def test_kill_9_mid_ingest_then_resume(tmp_path):
     corpus = tmp_path / "corpus"
     _make_corpus(corpus)
@@ -64,6 +84,7 @@ def test_kill_9_mid_ingest_then_resume(tmp_path):
             break
         time.sleep(0.01)
     proc.wait(timeout=30)
+    _assert_no_orphans(case_dir)
     assert killed_at is not None, "the ingest finished or stalled before it could be killed"
     assert proc.returncode == -signal.SIGKILL
     partial = _count(db)

@@ -8,12 +8,14 @@ blob store (atomically) before any processing.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from overheard import __version__
@@ -24,7 +26,15 @@ from overheard.ingest.walk import expand
 from overheard.pipeline import text as text_stage
 from overheard.pipeline.runs import RunRegistry
 from overheard.store.case import Case
-from overheard.store.schema import Blob, Document, IngestFailure, Origin, Segment, Source
+from overheard.store.schema import (
+    Blob,
+    Document,
+    IngestFailure,
+    Origin,
+    Segment,
+    Source,
+    utcnow,
+)
 
 NEW = "new"
 PRESENT = "present"  # the same bytes were ingested before
@@ -78,8 +88,10 @@ class Ingestor:
         *,
         source: str | None = None,
         encoding: str | None = None,
+        workers: int | None = None,
     ) -> None:
         self.case = case
+        self.workers = workers if workers is not None else default_workers()
         self.settings = settings
         self.source_name = source
         self.encoding = encoding
@@ -99,74 +111,87 @@ class Ingestor:
         on_file: Callable[[Path, list[Outcome]], None] | None = None,
         on_total: Callable[[int], None] | None = None,
     ) -> IngestReport:
+        """Ingest every file under ``paths``. Reading, parsing, language ID and sentence
+        splitting run in ``workers`` processes; each document is then written by this process
+        in its own transaction, in input order."""
         report = IngestReport()
         found = list(expand(paths))
         if on_total:
             on_total(len(found))
-        for item in found:
-            if item.error:
-                outcomes = [self._fail(str(item.path), None, None, item.error)]
-            else:
-                outcomes = self.ingest_file(item.path)
-            report.outcomes.extend(outcomes)
-            if self.case.blobs.unflushed >= FLUSH_EVERY:
-                self.case.blobs.flush()
-            if on_file:
-                on_file(item.path, outcomes)
+        job = _ReadJob(self.settings, self.encoding, self.case.blobs.root)
+        pool = None
+        if self.workers > 1 and sum(1 for f in found if not f.error) >= PARALLEL_FROM:
+            pool = ProcessPoolExecutor(
+                self.workers, initializer=_init_worker, initargs=(job, self._known_blobs())
+            )
+            reads = pool.map(_read_in_worker, [f.path for f in found if not f.error], chunksize=4)
+        else:
+            reads = (job.read(f.path, self._is_known) for f in found if not f.error)
+        try:
+            for item in found:
+                if item.error:
+                    outcomes = [self._fail(str(item.path), None, None, item.error)]
+                else:
+                    outcomes = self._write(next(reads))
+                report.outcomes.extend(outcomes)
+                if self.case.blobs.unflushed >= FLUSH_EVERY:
+                    self.case.blobs.flush()
+                if on_file:
+                    on_file(item.path, outcomes)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
         self.case.blobs.flush()
         with self.case.session() as s:
             self.runs.finish(s)
         return report
 
     def ingest_file(self, path: Path) -> list[Outcome]:
-        shown = str(path)
-        try:
-            size = path.stat().st_size
-            if size == 0:
-                raise InputError("empty file (0 bytes)")
-            if size > self.settings.max_file_bytes:
-                raise InputError(
-                    f"file is {_human(size)}, over the {_human(self.settings.max_file_bytes)} limit "
-                    "(raise it with --max-size or OVERHEARD_MAX_FILE_SIZE)"
-                )
-            with path.open("rb") as handle:
-                head = handle.read(64)
-            kind = formats.sniff(path, head)
-            if kind in ("audio", "video"):
-                return [self._ingest_audio(path)]
-            return self._ingest_text(path, kind)
-        except InputError as exc:
-            return [self._fail(shown, None, None, str(exc))]
-        except PermissionError:
-            return [self._fail(shown, None, None, "permission denied")]
-        except IsADirectoryError:
-            return [self._fail(shown, None, None, "is a folder, not a file")]
-        except OSError as exc:
-            return [self._fail(shown, None, None, f"cannot read: {exc.strerror or exc}")]
+        job = _ReadJob(self.settings, self.encoding, self.case.blobs.root)
+        return self._write(job.read(path, self._is_known))
 
-    # ------------------------------------------------------------------------------- text
+    def _known_blobs(self) -> frozenset[str]:
+        with self.case.reader() as r:
+            return frozenset(r.scalars(select(Document.blob_sha256).distinct()))
 
-    def _ingest_text(self, path: Path, kind: str) -> list[Outcome]:
-        data = path.read_bytes()
-        sha = self.case.blobs.put(data)
-        media_type = {"html": "text/html", "json": "application/json",
-                      "jsonl": "application/x-ndjson"}.get(kind, "text/plain")  # fmt: skip
-        try:
-            records = READERS[kind](data, path, self.encoding)
-        except InputError as exc:
-            return [self._fail(str(path), None, sha, str(exc), media_type, len(data))]
+    def _is_known(self, sha: str) -> bool:
+        with self.case.reader() as r:
+            return (
+                r.scalar(select(Document.id).where(Document.blob_sha256 == sha).limit(1))
+                is not None
+            )
+
+    # ------------------------------------------------------------------------------ write
+
+    def _write(self, read: FileRead) -> list[Outcome]:
+        shown = str(read.path)
+        if read.sha is not None:  # its original may be new: make it durable with the next flush
+            self.case.blobs.unflushed += 1
+        if read.error is not None:
+            return [self._fail(shown, None, read.sha, read.error, read.blob_type, read.size)]
+        if read.audio is not None or read.known_audio:
+            return [self._store_audio(read)]
         outcomes = []
-        for rec in records:
+        for rec, prepared in read.records:
             if isinstance(rec, formats.RecordError):
                 outcomes.append(
-                    self._fail(str(path), rec.part, sha, rec.reason, media_type, len(data))
+                    self._fail(shown, rec.part, read.sha, rec.reason, read.blob_type, read.size)
                 )
             else:
-                outcomes.append(self._store_text(path, sha, len(data), media_type, rec))
+                assert read.sha is not None
+                outcomes.append(
+                    self._store_text(read.path, read.sha, read.size, read.blob_type, rec, prepared)
+                )
         return outcomes
 
     def _store_text(
-        self, path: Path, sha: str, size: int, blob_type: str, rec: formats.Record
+        self,
+        path: Path,
+        sha: str,
+        size: int,
+        blob_type: str,
+        rec: formats.Record,
+        prepared: text_stage.PreparedText | None,
     ) -> Outcome:
         shown = str(path)
         fingerprint = text_fingerprint(rec.text)
@@ -186,7 +211,8 @@ class Ingestor:
                 return Outcome(
                     shown, rec.part, DUPLICATE, twin, "same text as an ingested document"
                 )
-            prepared = text_stage.prepare(rec.text, self.settings.languages)
+            if prepared is None:  # read by a worker that knew the file; this record is new
+                prepared = text_stage.prepare(rec.text, self.settings.languages)
             versions = text_stage.versions()
             ingest_run = self.runs.run_id(s, "ingest", __version__)
             seg_run = self.runs.run_id(
@@ -195,33 +221,37 @@ class Ingestor:
                 f"{__version__}+" + "+".join(f"{k}={v}" for k, v in versions.items()),
                 params={"languages": list(self.settings.languages)},
             )
-            doc = Document(
-                blob_sha256=sha,
-                part=rec.part,
-                kind="text",
-                media_type=rec.media_type,
-                title=rec.title,
-                published_at=rec.published_at,
-                published_text=rec.published_text,
-                source_id=self._source_id(s, rec.source or self.source_name),
-                url=rec.url,
-                origin_path=shown,
-                language=prepared.language,
-                language_confidence=prepared.confidence,
-                text=rec.text,
-                text_sha256=fingerprint,
-                status="ready",
-                meta=rec.meta or None,
-                run_id=ingest_run,
-            )
-            s.add(doc)
-            s.flush()
+            # Core statements, not ORM objects: this is the hot path of a bulk ingest.
+            conn = s.connection()
+            doc_id = conn.execute(
+                Document.__table__.insert().returning(Document.__table__.c.id),
+                {
+                    "blob_sha256": sha,
+                    "part": rec.part,
+                    "kind": "text",
+                    "media_type": rec.media_type,
+                    "title": rec.title,
+                    "published_at": rec.published_at,
+                    "published_text": rec.published_text,
+                    "source_id": self._source_id(s, rec.source or self.source_name),
+                    "url": rec.url,
+                    "origin_path": shown,
+                    "language": prepared.language,
+                    "language_confidence": prepared.confidence,
+                    "text": rec.text,
+                    "text_sha256": fingerprint,
+                    "status": "ready",
+                    "meta": rec.meta or None,
+                    "run_id": ingest_run,
+                    "created_at": utcnow(),
+                },
+            ).scalar_one()
             if prepared.segments:
-                s.execute(
-                    insert(Segment),
+                conn.execute(
+                    Segment.__table__.insert(),
                     [
                         {
-                            "document_id": doc.id,
+                            "document_id": doc_id,
                             "idx": i,
                             "start_char": seg.start,
                             "end_char": seg.end,
@@ -232,36 +262,41 @@ class Ingestor:
                         for i, seg in enumerate(prepared.segments)
                     ],
                 )
-            s.add(Origin(document_id=doc.id, path=shown, blob_sha256=sha))
+            conn.execute(
+                Origin.__table__.insert(),
+                {"document_id": doc_id, "path": shown, "blob_sha256": sha, "seen_at": utcnow()},
+            )
             self._resolve_failures(s, shown, rec.part)
-            return Outcome(shown, rec.part, NEW, doc.id)
+            return Outcome(shown, rec.part, NEW, doc_id)
 
     # ------------------------------------------------------------------------------ audio
 
-    def _ingest_audio(self, path: Path) -> Outcome:
-        shown = str(path)
-        sha, size = self.case.blobs.put_file(path)
-        with self.case.reader() as r:
-            existing = r.scalar(
+    def _store_audio(self, read: FileRead) -> Outcome:
+        shown = str(read.path)
+        sha = read.sha
+        assert sha is not None
+        with self.case.session() as s:
+            existing = s.scalar(
                 select(Document.id).where(Document.blob_sha256 == sha, Document.part == 0)
             )
-        if existing is not None:
-            with self.case.session() as s:
+            if existing is not None:
                 self._add_origin(s, existing, shown, sha)
                 self._resolve_failures(s, shown, 0)
-            return Outcome(shown, 0, PRESENT, existing)
-        try:
-            info = formats.probe_audio(self.case.blobs.path_for(sha))
-        except InputError as exc:
-            return self._fail(shown, None, sha, str(exc), "application/octet-stream", size)
+                return Outcome(shown, 0, PRESENT, existing)
+        info = read.audio
+        if info is None:  # known to a worker's snapshot but not in the case: probe it now
+            try:
+                info = formats.probe_audio(self.case.blobs.path_for(sha))
+            except InputError as exc:
+                return self._fail(shown, None, sha, str(exc), "application/octet-stream", read.size)
         with self.case.session() as s:
-            self._ensure_blob(s, sha, size, info.media_type)
+            self._ensure_blob(s, sha, read.size, info.media_type)
             doc = Document(
                 blob_sha256=sha,
                 part=0,
                 kind=info.kind,
                 media_type=info.media_type,
-                title=path.stem,
+                title=read.path.stem,
                 origin_path=shown,
                 source_id=self._source_id(s, self.source_name),
                 duration_s=info.duration_s,
@@ -356,3 +391,135 @@ def _human(size: int) -> str:
             return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} bytes"
+
+
+# ------------------------------------------------------------------------------ read phase
+
+
+def default_workers() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                      else (os.cpu_count() or 1), 4))  # fmt: skip
+
+
+PARALLEL_FROM = 16  # fewer files than this are read in-process: a pool costs ~0.3 s to start
+
+
+@dataclass
+class FileRead:
+    """What the read phase learnt about one file: its stored original and its records, each
+    already language-tagged and split into sentences (unless the file was known)."""
+
+    path: Path
+    sha: str | None = None
+    size: int = 0
+    blob_type: str = "application/octet-stream"
+    error: str | None = None
+    records: list[tuple[formats.Record | formats.RecordError, text_stage.PreparedText | None]] = (
+        field(default_factory=list)
+    )
+    audio: formats.AudioInfo | None = None
+    known_audio: bool = False
+
+
+@dataclass
+class _ReadJob:
+    settings: Settings
+    encoding: str | None
+    blob_root: Path
+
+    def read(self, path: Path, is_known: Callable[[str], bool]) -> FileRead:
+        """Check, store and parse one file. Safe in a worker process: the blob store's writes
+        are atomic and idempotent, and nothing here touches the database."""
+        from overheard.store.blobs import BlobStore
+
+        blobs = BlobStore(self.blob_root)
+        result = FileRead(path)
+        try:
+            size = path.stat().st_size
+            result.size = size
+            if size == 0:
+                raise InputError("empty file (0 bytes)")
+            if size > self.settings.max_file_bytes:
+                raise InputError(
+                    f"file is {_human(size)}, over the {_human(self.settings.max_file_bytes)} limit "
+                    "(raise it with --max-size or OVERHEARD_MAX_FILE_SIZE)"
+                )
+            with path.open("rb") as handle:
+                head = handle.read(64)
+            kind = formats.sniff(path, head)
+            if kind in ("audio", "video"):
+                result.sha, result.size = blobs.put_file(path)
+                if is_known(result.sha):
+                    result.known_audio = True
+                    return result
+                try:
+                    result.audio = formats.probe_audio(blobs.path_for(result.sha))
+                except InputError as exc:
+                    result.error = str(exc)
+                return result
+            data = path.read_bytes()
+            result.sha = blobs.put(data)
+            result.blob_type = BLOB_TYPES.get(kind, "text/plain")
+            try:
+                records = READERS[kind](data, path, self.encoding)
+            except InputError as exc:
+                result.error = str(exc)
+                return result
+            known = is_known(result.sha)
+            for rec in records:
+                prepared = None
+                if isinstance(rec, formats.Record) and not known:
+                    prepared = text_stage.prepare(rec.text, self.settings.languages)
+                result.records.append((rec, prepared))
+        except InputError as exc:
+            result.error = str(exc)
+        except PermissionError:
+            result.error = "permission denied"
+        except IsADirectoryError:
+            result.error = "is a folder, not a file"
+        except OSError as exc:
+            result.error = f"cannot read: {exc.strerror or exc}"
+        return result
+
+
+BLOB_TYPES = {"html": "text/html", "json": "application/json", "jsonl": "application/x-ndjson"}
+
+_worker_job: _ReadJob | None = None
+_worker_known: frozenset[str] = frozenset()
+
+
+def _init_worker(job: _ReadJob, known: frozenset[str]) -> None:
+    global _worker_job, _worker_known
+    _worker_job, _worker_known = job, known
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """A worker must not outlive an ingest that was killed (kill -9 gives the pool no chance
+    to stop it): ask Linux to kill it with its parent, or watch for the parent to go."""
+    import signal
+    import threading
+    import time
+
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0 and os.getppid() == parent:
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="overheard-parent-watch").start()
+
+
+def _read_in_worker(path: Path) -> FileRead:
+    assert _worker_job is not None
+    return _worker_job.read(path, _worker_known.__contains__)

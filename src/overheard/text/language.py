@@ -6,8 +6,8 @@ close languages that will never occur in a case; ru/uk/en/ko loads in under half
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
@@ -20,6 +20,8 @@ COMPONENT = "lingua"
 MIN_LETTERS = 20
 # Enough text for a confident document-level guess; longer texts only cost time.
 DOC_SAMPLE_CHARS = 1000
+# Where a document switches script, it usually does so early (a quote, a dateline).
+MIXED_SAMPLE_CHARS = 5000
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _CYRILLIC = re.compile(r"[\u0400-\u052F]")
@@ -87,7 +89,7 @@ def scripts_mixed(text: str) -> bool:
 
 def needs_per_sentence(text: str, doc: LanguageGuess) -> bool:
     """Per-sentence detection only where a document may switch languages: it costs 10x more."""
-    return doc.language is None or doc.confidence < 0.8 or scripts_mixed(text)
+    return doc.language is None or doc.confidence < 0.8 or scripts_mixed(text[:MIXED_SAMPLE_CHARS])
 
 
 def sentence_language(sentence: str, doc: LanguageGuess, languages: tuple[str, ...]) -> str | None:
