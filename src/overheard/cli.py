@@ -623,6 +623,22 @@ def _register_optional(name: str, loader: Callable[[], click.Command]) -> None:
     cli.add_command(command, name)
 
 
+def _speech_command() -> click.Command:
+    from overheard.speech.cli import transcribe_command
+
+    return transcribe_command
+
+
+def _serve_command() -> click.Command:
+    from overheard.web.cli import serve_command
+
+    return serve_command
+
+
+_register_optional("transcribe", _speech_command)
+_register_optional("serve", _serve_command)
+
+
 def main() -> None:
     cli(prog_name="overheard")
 
