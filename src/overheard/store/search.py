@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import text as sql
 
@@ -101,8 +102,10 @@ def search(
     kind: str | None = None,
     document_id: int | None = None,
 ) -> list[Hit]:
+    if case.engine.dialect.name == "postgresql":
+        return _search_postgres(case, query, limit, offset, raw, language, kind, document_id)
     if case.engine.dialect.name != "sqlite":
-        raise NotAvailable("full-text search is implemented for SQLite cases only so far")
+        raise NotAvailable(f"full-text search is not implemented for {case.engine.dialect.name}")
     match = fold(query) if raw else build_query(query)
     filters, params = [], {"match": match, "limit": limit, "offset": offset}
     if language:
@@ -137,8 +140,11 @@ def search(
         if "fts5" in message or "syntax" in message or "no such column" in message:
             raise OverheardError(f"cannot parse search query {query!r}: {message}") from None
         raise
-    hits = []
-    for row in rows:
+    return [_hit(row, _spans(row.marked)) for row in rows]
+
+
+def _hit(row: Any, spans: list[tuple[int, int]]) -> Hit:
+    if True:
         hit = Hit(
             segment_id=row.id,
             document_id=row.document_id,
@@ -146,7 +152,7 @@ def search(
             document_kind=row.kind,
             index=row.idx,
             text=row.text,
-            highlights=_spans(row.marked),
+            highlights=spans,
             language=row.language,
             speaker=row.speaker,
             start_char=row.start_char,
@@ -156,5 +162,79 @@ def search(
             score=round(-row.score, 4),
         )
         hit.snippet = hit.marked()
-        hits.append(hit)
+        return hit
+
+
+def _tsquery(query: str) -> tuple[str, list[str]]:
+    """The user's words as a PostgreSQL tsquery (prefixes, phrases with <->) and the words."""
+    folded = fold(query).lower()
+    parts, words = [], []
+    for phrase in _PHRASE.findall(folded):
+        tokens = _WORD.findall(phrase)
+        if tokens:
+            parts.append("(" + " <-> ".join(tokens) + ")")
+            words.extend(tokens)
+    for word in _WORD.findall(_PHRASE.sub(" ", folded)):
+        parts.append(f"{word}:*")
+        words.append(word)
+    if not parts:
+        raise OverheardError("the search query has no words in it")
+    return " & ".join(parts), words
+
+
+def _search_postgres(
+    case: Case,
+    query: str,
+    limit: int,
+    offset: int,
+    raw: bool,
+    language: str | None,
+    kind: str | None,
+    document_id: int | None,
+) -> list[Hit]:
+    """The same search over the generated tsvector column (the 'simple' configuration folds
+    case only, like FTS5's unicode61 here); highlights are found in Python."""
+    if raw:
+        tsquery, words = fold(query), _WORD.findall(fold(query).lower())
+    else:
+        tsquery, words = _tsquery(query)
+    filters, params = [], {"q": tsquery, "limit": limit, "offset": offset}
+    if language:
+        filters.append("s.language = :language")
+        params["language"] = language
+    if kind:
+        filters.append("d.kind = :kind")
+        params["kind"] = kind
+    if document_id is not None:
+        filters.append("s.document_id = :document_id")
+        params["document_id"] = document_id
+    where = "".join(f" AND {f}" for f in filters)
+    statement = sql(
+        f"""
+        SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language, s.speaker,
+               s.start_char, s.end_char, s.start_s, s.end_s,
+               -ts_rank(s.search, to_tsquery('simple', :q)) AS score
+        FROM segments s JOIN documents d ON d.id = s.document_id
+        WHERE s.search @@ to_tsquery('simple', :q){where}
+        ORDER BY score, s.document_id, s.idx
+        LIMIT :limit OFFSET :offset
+        """
+    )
+    try:
+        with case.engine.connect() as conn:
+            rows = conn.execute(statement, params).all()
+    except Exception as exc:
+        message = str(getattr(exc, "orig", exc)).splitlines()[0]
+        if "tsquery" in message or "syntax" in message:
+            raise OverheardError(f"cannot parse search query {query!r}: {message}") from None
+        raise
+    hits = []
+    for row in rows:
+        folded = fold(row.text).lower()
+        spans = sorted(
+            (m.start(), m.end())
+            for w in set(words)
+            for m in re.finditer(r"\b" + re.escape(w) + r"\w*", folded)
+        )
+        hits.append(_hit(row, spans))
     return hits
