@@ -20,6 +20,8 @@ from typing import Any
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+(?:-[^\W\d_]+)?|\S")
 _ORDINAL = re.compile(r"^(\d+)(?:-?([^\W\d_]+))?$")
 _INFLECTABLE = {"NOUN", "PROPN", "ADJ"}
+# Ties between readings go to the commoner case in news text.
+_CASE_ORDER = ["Nom", "Gen", "Dat", "Acc", "Ins", "Loc"]
 
 
 def normal_en(text: str) -> str:
@@ -82,17 +84,42 @@ def normal_ru(text: str, label: str, vocab: Any) -> str:
         # Names written with initials or in Latin script are left alone.
         analysable = [w for w in words if len(w[2]) > 1 and re.match(r"[А-ЯЁа-яё]", w[2])]
         options = {w[0]: _forms(vocab, w[2]) for w in analysable}
-        counts: Counter[str] = Counter()
+        # The words of a name share case and gender: «Андрея Юсова» is Gen Masc throughout,
+        # though «Юсова» alone could also be a woman's surname in the nominative.
+        counts: Counter[tuple[str, str | None]] = Counter()
         for forms in options.values():
-            counts.update({f.feats.get("Case") for f in forms if f.feats.get("Case")})
+            readings = {
+                (f.feats.get("Case"), f.feats.get("Gender"))
+                for f in forms
+                if f.feats.get("Case") and f.feats.get("Number") != "Plur"
+            }
+            genders = {g for _, g in readings if g}
+            for case, gender in readings:
+                for g in [gender] if gender else list(genders) or ["Masc", "Fem"]:
+                    counts[(case, g)] += 1
         if not counts:
             return text
         top = max(counts.values())
-        case = "Nom" if counts.get("Nom") == top else counts.most_common(1)[0][0]
+        best = sorted(
+            (k for k, v in counts.items() if v == top),
+            key=lambda k: (_CASE_ORDER.index(k[0]) if k[0] in _CASE_ORDER else 9, k[1] != "Masc"),
+        )[0]
         for start, _, word in analysable:
-            form = next((f for f in options[start] if f.feats.get("Case") == case), None)
+            form = next(
+                (
+                    f
+                    for f in options[start]
+                    if f.feats.get("Case") == best[0] and f.feats.get("Gender") in (best[1], None)
+                ),
+                None,
+            )
             if form is not None:
                 replaced[start] = _to_nominative(form, word)
+            elif best == ("Gen", "Masc") or best == ("Acc", "Masc"):
+                # A surname the dictionary does not know: «Юсова» after «Андрея» is Юсов.
+                m = re.match(r"^(.*(?:ов|ев|ёв|ин|ын))а$", word)
+                if m:
+                    replaced[start] = m.group(1)
     else:
         head_index = None
         head_form = None

@@ -186,6 +186,11 @@ class Quote:
     def words(self, text: str) -> int:
         return len(text[self.start : self.end].split())
 
+    def is_speech(self, text: str) -> bool:
+        """Long enough to be speech, or closed by its own punctuation (“We are ready,”);
+        otherwise a scare quote or a name ("the so-called “K Battalion”")."""
+        return self.words(text) >= 4 or (self.words(text) >= 2 and text[self.end - 2] in ",!?")
+
 
 def find_quotes(text: str) -> list[Quote]:
     """Outermost quotations, marks included; nested «„…“» counts once; no paragraph breaks."""
@@ -349,6 +354,9 @@ def _content_en(tok: Any) -> tuple[int, int] | None:
     tokens = list(span)
     while tokens and (tokens[0].lower_ in ("that", ",", ":") or tokens[0].is_space):
         tokens = tokens[1:]
+    # "called on X to …", "warned of X": the preposition belongs to the cue.
+    if len(tokens) > 1 and tokens[0].pos_ == "ADP" and tokens[0].head == tok:
+        tokens = tokens[1:]
     while tokens and tokens[-1].is_punct and tokens[-1].text not in '”"»’)':
         tokens = tokens[:-1]
     if not tokens:
@@ -357,7 +365,9 @@ def _content_en(tok: Any) -> tuple[int, int] | None:
 
 
 def _according_en(doc: Any) -> list[_Draft]:
+    """ "According to X, …" and "…, according to X": X speaks the clause the phrase hangs on."""
     out = []
+    text = doc.text
     for tok in doc:
         if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
             continue
@@ -366,19 +376,20 @@ def _according_en(doc: Any) -> list[_Draft]:
         if not objects:
             continue
         speaker = _np_span(objects[0])
-        sent = tok.sent
+        clause = tok.head if tok.head is not tok else tok
         pp_end = objects[0].right_edge.i + 1
-        if tok.i == sent.start or (tok.i - sent.start <= 1):
-            first = pp_end
-            while first < sent.end and doc[first].is_punct:
-                first += 1
-            last = sent.end - 1
+        before = text[: tok.idx].rstrip()
+        if not before or before[-1] in '.!?”"»\n':
+            first, last = pp_end, max(clause.right_edge.i, pp_end)
         else:
-            first = sent.start
-            last = tok.i - 1
-            while last > first and doc[last].is_punct:
-                last -= 1
-        while last > first and doc[last].is_punct and doc[last].text not in '”"»':
+            first, last = clause.left_edge.i, tok.i - 1
+        while first <= last and (doc[first].is_punct or doc[first].is_space):
+            first += 1
+        while (
+            last > first
+            and (doc[last].is_punct or doc[last].is_space)
+            and doc[last].text not in '”"»'
+        ):
             last -= 1
         if last < first:
             continue
@@ -473,7 +484,7 @@ def _drafts_ru(text: str) -> list[_Draft]:
                     speaker_end -= 1
                 speaker = (b + 1, speaker_end)
                 content = (s_start, a)
-            drafts.append(_Draft(speaker, (a, b), "assert", content, False, 0.7))
+            drafts.append(_Draft(speaker, (a, b), "assert", _strip(text, *content), False, 0.7))
         for m in _RU_CUE.finditer(sentence):
             act = re.sub(r"\d+$", "", m.lastgroup or "assert")
             a, b = s_start + m.start(), s_start + m.end()
@@ -580,18 +591,29 @@ def _quote_verb_en(doc: Any, q: Quote) -> _Draft | None:
     return None
 
 
+def _attribution_follows(text: str, q: Quote, d: _Draft) -> bool:
+    """“…,” he said / «…», — сказал он: the cue after a quotation attributes it, unless the
+    quotation closed a sentence and the cue opens a new statement of its own."""
+    if d.cue is None or d.content[0] > d.cue[1] and not _overlaps(d.content, (q.start, q.end)):
+        return False
+    closing = text[q.end - 2] if q.end - q.start >= 2 else ""
+    gap = text[q.end : d.cue[0]]
+    following = text[q.end : d.cue[1]].strip(" ,—–-")
+    return closing not in ".…" or bool(following[:1].islower()) or "—" in gap
+
+
 def _attach_quotes(
     text: str, drafts: list[_Draft], quotes: list[Quote], doc: Any | None = None
 ) -> list[_Draft]:
     # Speech reported inside a quotation ("They told us …") belongs to the quoted speaker.
-    long_quotes = [q for q in quotes if q.words(text) >= 4]
+    long_quotes = [q for q in quotes if q.is_speech(text)]
     drafts = [
         d for d in drafts if not (d.cue and any(q.start < d.cue[0] < q.end for q in long_quotes))
     ]
     used: set[Quote] = set()
     for d in drafts:
         for q in quotes:
-            if _overlaps(d.content, (q.start, q.end)) and q.words(text) >= 4:
+            if _overlaps(d.content, (q.start, q.end)) and q.is_speech(text):
                 covered = d.content[0] >= q.start - 2 and d.content[1] <= q.end + 2
                 if covered or (
                     q.start >= d.content[0] - 2
@@ -604,7 +626,7 @@ def _attach_quotes(
     # A quotation with no cue of its own: a cue just before it (", “…”") or just after it
     # ("“…,” he said") in the same paragraph, else the previous speaker goes on talking.
     for q in quotes:
-        if q in used or q.words(text) < 4:
+        if q in used or not q.is_speech(text):
             continue
         nearest = None
         for d in drafts:
@@ -619,7 +641,11 @@ def _attach_quotes(
                 and d.content[0] <= q.end
             ):
                 nearest = d
-            elif 0 <= gap_after <= 30 and "\n" not in text[q.end : d.cue[0]]:
+            elif (
+                0 <= gap_after <= 30
+                and "\n" not in text[q.end : d.cue[0]]
+                and _attribution_follows(text, q, d)
+            ):
                 nearest = d
         if nearest is not None:
             nearest.content = (q.start, q.end)
@@ -662,7 +688,13 @@ def _resolve(
         if _is_pronoun(target.text, lang):
             continue
         m = _mention_at(mentions, (target.start, target.end))
-        if m is None:
+        # A described speaker ("one of the soldiers", «один из солдат») is a person even when
+        # the only name inside it is a group's.
+        if m is None or (
+            kind == "PERSON"
+            and m.label != "PERSON"
+            and (m.start, m.end) != (target.start, target.end)
+        ):
             return None, target
         if m.label in wanted:
             return m.entity, target

@@ -1,0 +1,117 @@
+"""Statements: quotes in every style, reported speech, acts, hedges and pronoun speakers."""
+
+from __future__ import annotations
+
+from overheard.text.entities import extract_mentions, link_mentions, parse_en
+from overheard.text.records import Statement
+from overheard.text.statements import extract_statements, find_quotes
+
+EN = (
+    "The defence minister warned that the bridge might be attacked within days. "
+    "“We are ready,” she said, “and we will not retreat.” "
+    "According to military intelligence, the brigade lost two tanks. "
+    "Local officials denied the reports, citing a lack of evidence. "
+    "A soldier complained, “Nobody brought us any food for three days.” "
+    "The general allegedly ordered the retreat. "
+    "The governor urged residents to leave the city. "
+    "Rebel commanders claim the airport is under their control."
+)
+RU = (
+    "Министр обороны Сергей Шойгу заявил, что бригада выполнила задачу. "
+    "По словам представителя разведки, колонна якобы двигалась к границе. "
+    "«Мы не знаем, что с ними делать», — пожаловался один из солдат. "
+    "Он добавил: «Нам сказали получить пайки на всю бригаду». "
+    "МИД опроверг сообщения о переброске войск. "
+    "Президент призвал союзников усилить давление на Москву."
+)
+
+
+def _analyse(text: str, lang: str) -> list[Statement]:
+    doc = parse_en(text) if lang == "en" else None
+    mentions = extract_mentions(text, lang, doc)
+    link_mentions(mentions)
+    return extract_statements(text, lang, mentions, doc)
+
+
+def _by_content(statements: list[Statement], fragment: str) -> Statement:
+    found = [s for s in statements if fragment in s.content.text]
+    assert found, f"no statement with {fragment!r}: {[s.content.text for s in statements]}"
+    return found[0]
+
+
+def test_spans_are_their_text() -> None:
+    for text, lang in ((EN, "en"), (RU, "ru")):
+        for s in _analyse(text, lang):
+            for span in (s.speaker, s.cue, s.content, s.speaker_antecedent):
+                if span is not None:
+                    assert text[span.start : span.end] == span.text
+
+
+def test_quote_styles() -> None:
+    text = 'He said “one” and «два» and „drei“ and "four" and ‘five’ but not it’s.'
+    quotes = [text[q.start : q.end] for q in find_quotes(text)]
+    assert quotes == ["“one”", "«два»", "„drei“", '"four"', "‘five’"]
+
+
+def test_nested_quotes_count_once() -> None:
+    text = "Он сказал: «Это „Искандер“, без сомнений»."
+    assert [text[q.start : q.end] for q in find_quotes(text)] == ["«Это „Искандер“, без сомнений»"]
+
+
+def test_english_reported_speech() -> None:
+    statements = _analyse(EN, "en")
+    warn = _by_content(statements, "the bridge might be attacked")
+    assert warn.act == "warn" and warn.speaker and warn.speaker.text.endswith("defence minister")
+    assert not warn.direct
+    according = _by_content(statements, "the brigade lost two tanks")
+    assert according.speaker and according.speaker.text == "military intelligence"
+    assert according.hedged
+    deny = _by_content(statements, "the reports")
+    assert deny.act == "deny"
+    urge = _by_content(statements, "residents to leave the city")
+    assert urge.act == "urge"
+    claim = _by_content(statements, "the airport is under their control")
+    assert claim.act == "allege" and claim.hedged
+
+
+def test_english_direct_quotes_split_by_attribution() -> None:
+    statements = _analyse(EN, "en")
+    first = _by_content(statements, "We are ready")
+    second = _by_content(statements, "we will not retreat")
+    assert first.direct and second.direct
+    assert first.speaker and second.speaker
+    assert first.speaker.text == second.speaker.text == "she"
+    complaint = _by_content(statements, "Nobody brought us")
+    assert complaint.direct and complaint.act == "complain"
+    assert complaint.speaker and complaint.speaker.text == "A soldier"
+
+
+def test_russian_statements() -> None:
+    statements = _analyse(RU, "ru")
+    said = _by_content(statements, "бригада выполнила задачу")
+    assert said.act == "assert" and said.speaker and "Сергей Шойгу" in said.speaker.text
+    reported = _by_content(statements, "колонна якобы двигалась")
+    assert reported.hedged and "якобы" in reported.hedges
+    assert reported.speaker and reported.speaker.text == "представителя разведки"
+    complaint = _by_content(statements, "Мы не знаем")
+    assert complaint.direct and complaint.act == "complain"
+    assert complaint.speaker and complaint.speaker.text == "один из солдат"
+    added = _by_content(statements, "Нам сказали")
+    assert added.direct and added.speaker and added.speaker.text == "Он"
+    assert added.speaker_antecedent and added.speaker_antecedent.text == "один из солдат"
+    assert _by_content(statements, "сообщения о переброске").act == "deny"
+    assert _by_content(statements, "союзников усилить давление").act == "urge"
+
+
+def test_pronoun_resolves_to_named_speaker() -> None:
+    text = (
+        "President Volodymyr Zelensky warned that troops could arrive soon. "
+        "He said the army was prepared."
+    )
+    doc = parse_en(text)
+    mentions = extract_mentions(text, "en", doc)
+    entities = link_mentions(mentions)
+    statements = extract_statements(text, "en", mentions, doc)
+    he = _by_content(statements, "the army was prepared")
+    assert he.speaker_entity is not None
+    assert entities[he.speaker_entity].name == "Volodymyr Zelensky"
