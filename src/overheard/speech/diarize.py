@@ -25,6 +25,9 @@ from overheard.speech.vad import Region
 DEFAULT_DISTANCE_THRESHOLD = 0.3
 # Under ~0.8 s resemblyzer has one padded 1.6 s partial: too little voice to trust on its own.
 _MIN_EMBED_S = 0.8
+_SMALL_CLUSTER_S = 4.0
+_SMALL_CLUSTER_SHARE = 0.12
+_MERGE_MAX_DISTANCE = 0.6
 # Leakage of the far party into the near channel (echo, crosstalk) is 10-30 dB down.
 _LEAK_RATIO = 0.25
 
@@ -124,6 +127,38 @@ def cluster(
     return [int(x) for x in model.fit_predict(embeddings)]
 
 
+def _absorb_small(
+    ids: list[int], vectors: npt.NDArray[np.float32], durations: list[float]
+) -> list[int]:
+    """Fold clusters holding little speech into the nearest large one.
+
+    On noisy phone audio one voice scatters: a shouted phrase or a codec dropout makes a
+    region's embedding drift, and the threshold then opens a new "speaker" for 1-2 s of
+    speech. A real extra party in a call speaks more than that; a cluster under 12 % of the
+    speech (and under 4 s) is merged unless it is far from every large cluster."""
+    total = sum(durations)
+    weight: dict[int, float] = {}
+    for cid, dur in zip(ids, durations, strict=True):
+        weight[cid] = weight.get(cid, 0.0) + dur
+    big = [c for c, w in weight.items() if w >= min(_SMALL_CLUSTER_S, _SMALL_CLUSTER_SHARE * total)]
+    if not big or len(big) == len(weight):
+        return ids
+    centroid = {}
+    for cid in weight:
+        members = vectors[[i for i, c in enumerate(ids) if c == cid]]
+        mean = members.mean(axis=0)
+        centroid[cid] = mean / (np.linalg.norm(mean) or 1.0)
+    remap = {}
+    for cid in weight:
+        if cid in big:
+            continue
+        dists = {b: 1.0 - float(centroid[cid] @ centroid[b]) for b in big}
+        nearest = min(dists, key=lambda b: dists[b])
+        if dists[nearest] < _MERGE_MAX_DISTANCE:
+            remap[cid] = nearest
+    return [remap.get(c, c) for c in ids]
+
+
 def by_embeddings(
     audio: Audio,
     regions: list[Region],
@@ -138,7 +173,9 @@ def by_embeddings(
     vectors = np.stack(
         [embedder.embed(audio.slice(regions[i].start, regions[i].end)) for i in long_idx]
     )
-    ids = cluster(vectors, distance_threshold)
+    ids = _absorb_small(
+        cluster(vectors, distance_threshold), vectors, [regions[i].duration for i in long_idx]
+    )
     assigned: dict[int, int] = dict(zip(long_idx, ids, strict=True))
     # Short regions (a "да", a cough) take the label of the nearest long region in time: a
     # one-word reply is usually the other party, but guessing that is worse than continuity.
