@@ -121,7 +121,7 @@ def test_real_process_exit_codes_and_no_traceback(tmp_path):
 
 
 def test_demo_runs_on_bundled_samples(run):
-    result = run("demo")
+    result = run("demo", "--no-transcribe")
     assert result.exit_code == 0, result.output
     assert "0 failed" in result.output
     assert "call_01" in result.output

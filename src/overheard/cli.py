@@ -119,6 +119,16 @@ def cli(ctx: click.Context, case_dir: Path, debug: bool) -> None:
     type=click.IntRange(1, 64),
     help="Processes that read and split files (default: the CPU count, at most 4).",
 )
+@click.option(
+    "--transcribe/--no-transcribe",
+    default=True,
+    show_default=True,
+    help="Transcribe new recordings now (needs the speech extra); later with 'overheard process'.",
+)
+@click.option("--asr-model", help="A local CTranslate2 Whisper folder instead of Whisper base.")
+@click.option(
+    "--translate", is_flag=True, help="Also render non-English speech in English (Whisper)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome of every input as JSON.")
 @click.pass_obj
 def ingest(
@@ -130,6 +140,9 @@ def ingest(
     languages: str | None,
     strict: bool,
     workers: int | None,
+    transcribe: bool,
+    asr_model: str | None,
+    translate: bool,
     as_json: bool,
 ) -> None:
     """Ingest files or folders (recursively) into the case.
@@ -149,12 +162,18 @@ def ingest(
     case = state.open_case(create=True)
     ingestor = Ingestor(case, settings, source=source, encoding=encoding, workers=workers)
     report = _run_with_progress(ingestor, list(paths), quiet=as_json)
+    transcribed = (
+        _transcribe_pending(case, settings, asr_model=asr_model, translate=translate, quiet=as_json)
+        if transcribe
+        else []
+    )
     if as_json:
         click.echo(
             json.dumps(
                 {
                     "summary": report.summary(),
                     "outcomes": [o.__dict__ for o in report.outcomes],
+                    "transcriptions": [t.__dict__ for t in transcribed],
                     "case": str(state.case_dir),
                 },
                 ensure_ascii=False,
@@ -163,6 +182,7 @@ def ingest(
         )
     else:
         _print_ingest_summary(report, case)
+        _print_transcriptions(transcribed)
     total_ok = len(report.outcomes) - report.count(FAILED)
     if report.count(FAILED) and (strict or total_ok == 0):
         sys.exit(1)
@@ -235,6 +255,145 @@ def _print_ingest_summary(report: Any, case: Any) -> None:
         f"case {case.root}: {counts['documents']} documents, {counts['segments']} segments"
         + (f", {counts['failures']} unresolved failures" if counts["failures"] else "")
     )
+
+
+def _transcribe_pending(
+    case: Any,
+    settings: Settings,
+    *,
+    ids: list[int] | None = None,
+    redo: bool = False,
+    asr_model: str | None = None,
+    beam_size: int | None = None,
+    translate: bool = False,
+    quiet: bool = False,
+    required: bool = False,
+) -> list[Any]:
+    """Transcribe the case's recordings that wait for it; a missing speech extra is a note,
+    not an error, unless transcription was asked for explicitly (``required``)."""
+    from overheard.errors import NotAvailable
+    from overheard.pipeline import speech as speech_stage
+
+    todo = speech_stage.pending(case, redo=redo, ids=ids)
+    if not todo:
+        return []
+    try:
+        from overheard.speech.transcribe import Transcriber, TranscriberOptions
+
+        whisper_langs = tuple(lang for lang in settings.languages if lang != "ko") or ("ru",)
+        options = TranscriberOptions(
+            model_path=asr_model, translate=translate, languages=whisper_langs,
+            **({"beam_size": beam_size} if beam_size else {}),
+        )  # fmt: skip
+        transcriber = Transcriber(options)
+    except (ImportError, NotAvailable) as exc:
+        if required:
+            raise NotAvailable(f"cannot transcribe: {exc}") from None
+        if not quiet:
+            _stderr_console().print(
+                f"{len(todo)} recording(s) await transcription: {exc}", markup=False
+            )
+        return []
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = _stderr_console()
+    with Progress(
+        TextColumn("[bold]transcribe[/]"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+        disable=quiet or not console.is_terminal,
+    ) as progress:
+        from sqlalchemy import func, select
+
+        from overheard.store.schema import Document
+
+        with case.reader() as r:
+            total = r.scalar(select(func.sum(Document.duration_s)).where(Document.id.in_(todo)))
+        task = progress.add_task("", total=total or 0)
+        base = {"done": 0.0, "current": 0.0}
+
+        def on_progress(doc_id: int, done: float, _total: float) -> None:
+            base["current"] = done
+            progress.update(task, completed=base["done"] + done, description=f"document {doc_id}")
+
+        def on_done(outcome: Any) -> None:
+            with case.reader() as r:
+                base["done"] += (
+                    r.scalar(select(Document.duration_s).where(Document.id == outcome.document_id))
+                    or 0.0
+                )
+            progress.update(task, completed=base["done"])
+
+        return speech_stage.transcribe_documents(case, transcriber, todo, on_progress, on_done)
+
+
+def _print_transcriptions(outcomes: list[Any]) -> None:
+    from rich.markup import escape
+
+    if not outcomes:
+        return
+    out = _stdout_console()
+    for o in outcomes:
+        if o.status == "transcribed":
+            out.print(f"  ♪ {escape(o.title or '')} (document {o.document_id}): "
+                      f"{o.segments} utterances, RTF {o.rtf:.2f}")  # fmt: skip
+        elif o.status == "no_speech":
+            out.print(f"  ♪ {escape(o.title or '')} (document {o.document_id}): no speech "
+                      f"({escape(o.reason or '')})")  # fmt: skip
+        else:
+            out.print(f"  [red]✗[/] {escape(o.title or '')} (document {o.document_id}): "
+                      f"transcription failed: {escape(o.reason or '')}")  # fmt: skip
+
+
+# --------------------------------------------------------------------------------- process
+
+
+@cli.command()
+@click.argument("documents", nargs=-1, type=int)
+@click.option("--redo", is_flag=True, help="Transcribe again even if already transcribed.")
+@click.option("--asr-model", help="A local CTranslate2 Whisper folder instead of Whisper base.")
+@click.option("--beam-size", type=click.IntRange(1, 10), help="Whisper beam size (default 1).")
+@click.option("--translate", is_flag=True, help="Also render non-English speech in English.")
+@click.pass_obj
+def process(
+    state: State,
+    documents: tuple[int, ...],
+    redo: bool,
+    asr_model: str | None,
+    beam_size: int | None,
+    translate: bool,
+) -> None:
+    """Run the processing stages over documents already in the case: transcribe recordings
+    that await it (or, with --redo, again with another model or settings).
+
+    \b
+    Example:
+      overheard process                        # whatever is pending
+      overheard process 7 8 --redo --asr-model ~/models/whisper-large-v3-ct2 --translate
+    """
+    case = state.open_case()
+    outcomes = _transcribe_pending(
+        case, Settings(), ids=list(documents) or None, redo=redo or bool(documents),
+        asr_model=asr_model, beam_size=beam_size, translate=translate, required=True,
+    )  # fmt: skip
+    if not outcomes:
+        click.echo("nothing to process")
+        return
+    _print_transcriptions(outcomes)
+    if all(o.status == "transcription_failed" for o in outcomes):
+        sys.exit(1)
 
 
 # -------------------------------------------------------------------------------- search
@@ -370,7 +529,8 @@ def _print_document(data: dict[str, Any], source: str | None, segs: list[dict[st
     rows = [
         ("kind", f"{data['kind']} ({data['media_type']})"),
         ("status", data["status"] + (f": {data['status_reason']}" if data["status_reason"] else "")),
-        ("language", data["language"] and f"{data['language']} ({data['language_confidence']})"),
+        ("language", data["language"] and (f"{data['language']} ({data['language_confidence']})"
+                     if data["language_confidence"] is not None else data["language"])),
         ("published", data["published_at"] or data["published_text"]),
         ("source", source),
         ("url", data["url"]),
@@ -383,8 +543,10 @@ def _print_document(data: dict[str, Any], source: str | None, segs: list[dict[st
         if value:
             out.print(f"  [dim]{key:<10}[/] {escape(str(value))}")
     if not segs:
-        if data["kind"] != "text":
-            out.print("  [dim](no transcript yet)[/]")
+        if data["status"] == "no_speech":
+            out.print("  [dim](no speech in this recording)[/]")
+        elif data["kind"] != "text":
+            out.print("  [dim](no transcript yet: run 'overheard process')[/]")
         return
     out.print()
     for seg in segs:
@@ -571,8 +733,12 @@ def bench_ingest(paths: tuple[Path, ...], repeat: int, as_json: bool) -> None:
     default=None,
     help="The samples folder (default: the repository's samples/).",
 )
+@click.option(
+    "--transcribe/--no-transcribe", default=True, show_default=True,
+    help="Transcribe the sample calls (about a minute on a laptop CPU).",
+)  # fmt: skip
 @click.pass_context
-def demo(ctx: click.Context, samples: Path | None) -> None:
+def demo(ctx: click.Context, samples: Path | None, transcribe: bool) -> None:
     """Ingest the bundled samples (reports in English and Russian, synthetic intercepted calls)
     into the case and show what was found.
 
@@ -591,8 +757,11 @@ def demo(ctx: click.Context, samples: Path | None) -> None:
     if not inputs:
         raise OverheardError(f"no samples found in {folder}")
     case = state.open_case(create=True)
-    report = _run_with_progress(Ingestor(case, Settings(), source="overheard samples"), inputs)
+    settings = Settings()
+    report = _run_with_progress(Ingestor(case, settings, source="overheard samples"), inputs)
     _print_ingest_summary(report, case)
+    if transcribe:
+        _print_transcriptions(_transcribe_pending(case, settings))
     out = _stdout_console()
     out.print()
     ctx.invoke(list_documents, kind=None, failures=False, as_json=False)
@@ -640,6 +809,10 @@ _register_optional("serve", _serve_command)
 
 
 def main() -> None:
+    import warnings
+
+    # Third-party noise that says nothing to a user (webrtcvad imports pkg_resources).
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
     cli(prog_name="overheard")
 
 
