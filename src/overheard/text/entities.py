@@ -59,6 +59,43 @@ def _model_mentions_en(text: str, doc: Any | None = None) -> list[Mention]:
             continue
         surface = text[start:end]
         out.append(Mention(start, end, surface, label, normal_en(surface), "spacy", 0.8))
+    return _gazetteer_places_en(text, doc, out)
+
+
+_LOCATIVE = {"in", "near", "at", "outside", "around", "from", "into", "towards", "toward"}
+
+
+def _gazetteer_places_en(text: str, doc: Any, found: list[Mention]) -> list[Mention]:
+    """Place names the small English model misses or calls a person ("in Donetsk", "officials
+    in Kyiv"): a proper noun after a locative preposition that the gazetteer knows."""
+    from overheard.text.places import gazetteer
+
+    gaz = gazetteer()
+    taken = {i for m in found if m.label != "PERSON" for i in range(m.start, m.end)}
+    out = [m for m in found]
+    for tok in doc:
+        if tok.lower_ not in _LOCATIVE or tok.i + 1 >= len(doc):
+            continue
+        first = doc[tok.i + 1]
+        if first.lower_ == "the" and first.i + 1 < len(doc):
+            first = doc[first.i + 1]
+        if first.pos_ != "PROPN" or first.idx in taken:
+            continue
+        last = first
+        while (
+            last.i + 1 < len(doc)
+            and doc[last.i + 1].pos_ == "PROPN"
+            and doc[last.i + 1].whitespace_ is not None
+            and last.i - first.i < 3
+        ):
+            last = doc[last.i + 1]
+        start, end = first.idx, last.idx + len(last.text)
+        surface = text[start:end]
+        if not gaz.lookup(surface):
+            continue
+        out = [m for m in out if not (m.start < end and start < m.end)]
+        out.append(Mention(start, end, surface, "GPE", surface, "gazetteer", 0.6))
+    out.sort(key=lambda m: m.start)
     return out
 
 

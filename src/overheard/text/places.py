@@ -116,7 +116,7 @@ _ACTOR_AFTER = re.compile(
     r"заявил\w*|отверг\w*|обвинил\w*|предупредил\w*|заявив|заперечу\w*))"
 )
 _ACTOR_BEFORE = re.compile(
-    r"(?:\b(?:with|against|between|by|and|on|urged|pressure on)|"
+    r"(?:\b(?:with|against|between|by|and|on|urged|pressure on)(?:\s+(?:both|either))?|"
     r"(?<![\w])(?:с|со|против|между|и|з|проти|між))\s+$",
     re.IGNORECASE,
 )

@@ -95,7 +95,9 @@ class Statement:
 @dataclass
 class Event:
     type: str
-    mode: str | None  # None (asserted), "negated", "threatened", "hypothetical"
+    mode: str | None  # PLOVER mode where the trigger names it (ACCUSE: "investigate", ...)
+    negated: bool  # "did not attack": kept and flagged, as PLOVER's negation context asks
+    hypothetical: bool  # "could attack", "threatened to attack"
     trigger: Span
     actor: Span | None
     recipient: Span | None
