@@ -105,7 +105,17 @@ class SpeakerEmbedder:
         # would otherwise land closer to each other than to themselves.
         rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
         wav = samples * (10 ** (-30 / 20) / rms) if rms > 0 else samples
-        return np.asarray(self._encoder.embed_utterance(wav.astype(np.float32)), dtype=np.float32)
+        import torch
+
+        # One thread: the LSTM is small, and a second torch thread pool fighting CTranslate2's
+        # for two cores made embedding 10x slower in the benchmark.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            vector = self._encoder.embed_utterance(wav.astype(np.float32))
+        finally:
+            torch.set_num_threads(threads)
+        return np.asarray(vector, dtype=np.float32)
 
 
 def cluster(
