@@ -94,6 +94,7 @@ def test_ingest_json_output(run, samples):
     result = run(
         "ingest",
         "--json",
+        "--no-transcribe",
         str(samples / "intercepts" / "bad_truncated.ogg"),
         str(samples / "intercepts" / "call_05.ogg"),
     )
