@@ -723,6 +723,32 @@ def bench_ingest(paths: tuple[Path, ...], repeat: int, as_json: bool) -> None:
     click.echo(format_table(results))
 
 
+@bench.command(name="sentences")
+@click.argument("jsonl", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--limit", type=click.IntRange(1), help="Only the first N documents.")
+def bench_sentences(jsonl: Path | None, limit: int | None) -> None:
+    """Agreement with pysbd on English sentence boundaries, and speed of both.
+
+    JSONL is a file of records with a 'text' field (default: ../shared/data/voa).
+
+    \b
+    Example:
+      overheard bench sentences
+    """
+    from overheard.bench.ingest import SHARED
+    from overheard.bench.sentences import run
+
+    path = jsonl or SHARED / "voa" / "voa_stories.jsonl"
+    if not path.is_file():
+        raise OverheardError(f"no such file {path}: pass a JSONL file of English texts")
+    result = run(path, limit)
+    examples = result.pop("examples")
+    for key, value in result.items():
+        click.echo(f"{key:>20}: {value:.3f}" if isinstance(value, float) else f"{key:>20}: {value}")
+    for who, context in examples:
+        click.echo(f"  {who:<10} …{context.replace(chr(10), ' ')}…")
+
+
 # ---------------------------------------------------------------------------------- demo
 
 

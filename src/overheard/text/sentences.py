@@ -42,6 +42,15 @@ _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 
 
+# razdel keeps "on Feb. 13. During the trip" together (it reads "13." as a list number). A day
+# after a month name, or any number before a word that starts sentences, ends the sentence.
+_NUMBER_END = re.compile(r"(?<=\d)\.\s+(?=([A-Z][a-z]+))")
+_MONTH_DAY = re.compile(
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|"
+    r"June|July|August|September|October|November|December)\.? \d{1,2}$"
+)
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -85,6 +94,17 @@ def _english_continues(previous: str, following: str) -> bool:
     return False
 
 
+def _split_after_numbers(text: str, start: int, end: int) -> list[list[int]]:
+    pieces, cut = [], start
+    for m in _NUMBER_END.finditer(text, start, end):
+        before = text[cut : m.start()]
+        if _MONTH_DAY.search(before) or m.group(1).lower() in _STARTERS:
+            pieces.append([cut, m.start() + 1])
+            cut = m.end()
+    pieces.append([cut, end])
+    return pieces
+
+
 def _month_abbrs() -> tuple[str, ...]:
     return ("Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.",
             "Nov.", "Dec.", "No.")  # fmt: skip
@@ -107,6 +127,10 @@ def split(text: str, language: str | None = None) -> list[Span]:
                 merged[-1][1] = end
             else:
                 merged.append([start, end])
+        if english:
+            merged = [
+                piece for start, end in merged for piece in _split_after_numbers(text, start, end)
+            ]
         for start, end in merged:
             chunk = text[start:end]
             lead = len(chunk) - len(chunk.lstrip())
