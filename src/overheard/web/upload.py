@@ -1,0 +1,68 @@
+"""Files uploaded from the browser go through the same ingest as ``overheard ingest``.
+
+Each upload is written under its own name (the ingest reads the extension as a claim and the
+bytes as the truth, and records the name as the origin) in a fresh temporary folder, ingested,
+and the folder removed: the case keeps the original bytes, as for any ingested file.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+from overheard.config import Settings
+from overheard.store.case import Case
+
+# One ingest at a time: two uploads at once would race for the same SQLite writer lock.
+_INGEST_LOCK = threading.Lock()
+_UNSAFE = re.compile(r"[\x00-\x1f/\\]")
+CHUNK = 1 << 20
+
+
+class Upload(Protocol):
+    filename: str | None
+    file: BinaryIO
+
+
+def safe_name(filename: str | None, index: int) -> str:
+    """The upload's own base name, with no way to name a path: no folders, no dot-dot."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("_", name).strip().lstrip(".")
+    return name[:200] or f"upload-{index}"
+
+
+def ingest_uploads(case: Case, uploads: list[Any], source: str | None = None) -> dict[str, Any]:
+    from overheard.ingest.ingest import Ingestor
+
+    folder = Path(tempfile.mkdtemp(prefix="overheard-upload-"))
+    try:
+        paths: list[Path] = []
+        for i, upload in enumerate(uploads):
+            sub = folder / str(i)  # one folder each: two uploads may share a name
+            sub.mkdir()
+            path = sub / safe_name(upload.filename, i)
+            with path.open("wb") as out:
+                shutil.copyfileobj(upload.file, out, CHUNK)
+            paths.append(path)
+        with _INGEST_LOCK:
+            # One process: the server must not fork a pool for a handful of files.
+            report = Ingestor(case, Settings(), source=source, workers=1).ingest(paths)
+        names = {str(p): p.name for p in paths}
+        outcomes = [
+            {
+                "file": names.get(o.path, Path(o.path).name),
+                "part": o.part,
+                "status": o.status,
+                "document_id": o.document_id,
+                "url": f"/documents/{o.document_id}" if o.document_id is not None else None,
+                "reason": o.reason,
+            }
+            for o in report.outcomes
+        ]
+        return {"summary": report.summary(), "outcomes": outcomes}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
