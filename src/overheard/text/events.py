@@ -17,43 +17,58 @@ from typing import Any
 from overheard.text.records import DateExpression, Event, Mention, Span
 
 EN_TRIGGERS: dict[str, str] = {
-    **dict.fromkeys("agree sign ratify settle accept reconcile".split(), "AGREE"),
+    **dict.fromkeys(
+        "agree sign ratify settle accept reconcile allow permit offer promise commit".split(),
+        "AGREE",
+    ),
     **dict.fromkeys(
         "meet visit host consult discuss negotiate confer telephone mediate".split(), "CONSULT"
     ),
     **dict.fromkeys(
         "support praise back endorse welcome commend applaud thank approve "
-        "recognize recognise".split(),
+        "recognize recognise forgive defend".split(),
         "SUPPORT",
     ),
     **dict.fromkeys(
-        "concede yield ease release free apologize apologise lift relax pardon".split(), "CONCEDE"
+        "concede yield ease release free apologize apologise lift relax pardon shorten".split(),
+        "CONCEDE",
     ),
-    **dict.fromkeys("cooperate collaborate coordinate ally partner extradite".split(), "COOPERATE"),
+    **dict.fromkeys(
+        "cooperate collaborate coordinate ally partner extradite share".split(), "COOPERATE"
+    ),
     **dict.fromkeys("aid assist help donate supply deliver grant shelter rescue".split(), "AID"),
-    **dict.fromkeys("withdraw retreat evacuate disarm demobilize demobilise".split(), "RETREAT"),
+    **dict.fromkeys(
+        "withdraw retreat evacuate disarm demobilize demobilise surrender resign".split(), "RETREAT"
+    ),
     **dict.fromkeys("demand request ask urge appeal seek petition plead".split(), "REQUEST"),
     **dict.fromkeys(
         "accuse blame condemn criticize criticise denounce charge allege "
-        "investigate probe deplore complain sue indict".split(),
+        "investigate probe deplore complain sue indict inspect".split(),
         "ACCUSE",
     ),
-    **dict.fromkeys("reject refuse deny veto rebuff dismiss oppose decline".split(), "REJECT"),
-    **dict.fromkeys("threaten warn".split(), "THREATEN"),
-    **dict.fromkeys("protest demonstrate rally march riot picket".split(), "PROTEST"),
-    **dict.fromkeys("sanction embargo expel suspend freeze sever boycott".split(), "SANCTION"),
     **dict.fromkeys(
-        "mobilize mobilise deploy mass reinforce station conscript".split(), "MOBILIZE"
+        "reject refuse deny veto rebuff dismiss oppose decline renege violate".split(), "REJECT"
+    ),
+    **dict.fromkeys("threaten warn".split(), "THREATEN"),
+    **dict.fromkeys("protest demonstrate rally march riot picket block".split(), "PROTEST"),
+    **dict.fromkeys(
+        "sanction embargo expel suspend freeze sever boycott halt prohibit cut reduce "
+        "cancel".split(),
+        "SANCTION",
+    ),
+    **dict.fromkeys(
+        "mobilize mobilise deploy mass reinforce station conscript strengthen patrol train".split(),
+        "MOBILIZE",
     ),
     **dict.fromkeys(
         "arrest detain seize confiscate ban deport raid jail imprison sentence "
-        "restrict censor evict".split(),
+        "restrict censor evict outlaw demolish deface hack blockade".split(),
         "COERCE",
     ),
     **dict.fromkeys(
         "attack kill bomb shell fight clash invade assault kidnap abduct torture "
         "wound massacre ambush storm shoot strike hit destroy execute "
-        "assassinate capture".split(),
+        "assassinate capture beat fire abuse retake cleanse".split(),
         "ASSAULT",
     ),
 }
@@ -68,7 +83,6 @@ EN_OBJECT_TRIGGERS: dict[str, str] = {
     "ban": "COERCE",
     "curfew": "COERCE",
     "attack": "ASSAULT",
-    "strike": "ASSAULT",
     "offensive": "ASSAULT",
     "assault": "ASSAULT",
     "raid": "ASSAULT",
@@ -96,6 +110,19 @@ EN_OBJECT_TRIGGERS: dict[str, str] = {
     "troop": "MOBILIZE",
     "force": "MOBILIZE",
     "soldier": "MOBILIZE",
+    "mediation": "CONSULT",
+    "invasion": "ASSAULT",
+    "withdrawal": "RETREAT",
+    "suspension": "SANCTION",
+    "tie": "SUPPORT",
+    "relation": "SUPPORT",
+    "strike": "PROTEST",
+    "concession": "AGREE",
+    "consensus": "AGREE",
+    "blockade": "COERCE",
+    "law": "COERCE",
+    "siege": "COERCE",
+    "fire": "COERCE",
 }
 _EN_LIGHT = {
     "hold",
@@ -117,6 +144,19 @@ _EN_LIGHT = {
     "mount",
     "level",
     "open",
+    "renew",
+    "resume",
+    "undertake",
+    "begin",
+    "start",
+    "establish",
+    "upgrade",
+    "complete",
+    "declare",
+    "set",
+    "continue",
+    "organize",
+    "organise",
 }
 # Light verbs that mean something on their own when their object is not an event noun.
 _EN_LIGHT_OWN = {
@@ -125,8 +165,26 @@ _EN_LIGHT_OWN = {
     "send": "AID",
     "provide": "AID",
     "give": "AID",
-    "offer": "SUPPORT",
+    "offer": "AGREE",
 }
+# PLOVER codes a stated intention by its sign: a promise of something cooperative is AGREE,
+# of something hostile THREATEN; "X must do Y" is a REQUEST; "will not accept" a REJECT.
+_HOSTILE = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"}
+_COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
+_INTENT_HEADS = {
+    "offer",
+    "promise",
+    "pledge",
+    "agree",
+    "vow",
+    "plan",
+    "intend",
+    "threaten",
+    "prepare",
+    "decide",
+    "swear",
+}
+_INTENT_ADJ = {"willing", "ready", "prepared", "committed", "determined"}
 _EN_MODE = {
     "investigate": "investigate",
     "probe": "investigate",
@@ -344,6 +402,30 @@ def _en_recipient(tok: Any) -> Any | None:
     return None
 
 
+def _by_intent(tok: Any, kind: str, negated: bool) -> str:
+    auxes = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+    head = tok.head
+    if "must" in auxes:
+        return "REQUEST"
+    intent = (
+        bool(auxes & {"will", "would", "shall"})
+        or (
+            tok.dep_ == "xcomp"
+            and (head.lemma_.lower() in _INTENT_HEADS or head.lower_ in _INTENT_ADJ)
+        )
+        or (tok.dep_ == "xcomp" and any(c.lower_ in _INTENT_ADJ for c in head.children))
+    )
+    if not intent:
+        return kind
+    if negated and kind in _COOPERATIVE:
+        return "REJECT"
+    if kind in _HOSTILE:
+        return "THREATEN"
+    if kind in _COOPERATIVE and kind != "RETREAT" and not negated:
+        return "AGREE"
+    return kind
+
+
 def _depth(tok: Any) -> int:
     depth = 0
     while tok.head is not tok and depth < 50:
@@ -368,6 +450,7 @@ def _events_en(
             actor = _span(text, *_np(subj)) if subj is not None else None
             recipient = _span(text, *_np(obj)) if obj is not None else None
             negated = any(c.dep_ == "neg" for c in tok.children)
+            kind = _by_intent(tok, kind, negated)
             hypothetical = any(c.lower_ in _MODALS for c in tok.children if c.dep_ == "aux") or (
                 tok.dep_ == "xcomp"
                 and tok.head.lemma_.lower()
