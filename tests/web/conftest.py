@@ -1,0 +1,252 @@
+"""A case with every part of the record filled in, built once for the workbench tests.
+
+The bundled samples are ingested through the real ingest. What later rooms will add (a
+transcript with speakers, translations, mentions, entities, statements, events) is written as
+rows here, with offsets found in the ingested texts, so the pages are tested against the record
+as it will look when those rooms land. Hostile reports (script tags, onerror, javascript: links)
+go through the same ingest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from overheard.config import Settings
+from overheard.ingest.ingest import Ingestor
+from overheard.store import Case
+from overheard.store.schema import (
+    Document,
+    Entity,
+    Event,
+    Mention,
+    Run,
+    Segment,
+    Source,
+    Statement,
+    Translation,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "samples"
+
+HOSTILE_TEXT = (
+    "Officials said <script>window.__pwned = 1</script> the depot burned.\n\n"
+    'A photo <img src=x onerror="window.__pwned = 2"> was posted with '
+    '<a href="javascript:window.__pwned = 3">a link</a> in it.'
+)
+HOSTILE_RECORD = {
+    "title": "<script>window.__pwned = 4</script>Claims about the depot",
+    "text": "The channel claimed the depot was hit. <b onmouseover=alert(1)>bold</b>",
+    "url": "javascript:window.__pwned = 5",
+    "source": "<img src=x onerror=alert(6)> channel",
+    "date": "2025-03-07T10:00:00Z",
+}
+
+
+@dataclass
+class Rich:
+    case: Case
+    report_en: int  # intercepted-calls-en.txt
+    report_ru: int
+    call: int  # call_01.wav, with a transcript
+    call_untranscribed: int  # call_02.ogg, awaiting transcription
+    hostile: int
+    hostile_record: int
+    kursk: int  # a place entity with coordinates
+    unit: int  # "K Battalion"
+    person: int  # Peskov
+    statement_hedged: int
+    statement_person: int
+    event: int
+
+
+def _doc_by_origin(case: Case, name: str) -> int:
+    with case.reader() as s:
+        for doc in s.scalars(select(Document)):
+            if doc.origin_path.endswith(name):
+                return doc.id
+    raise AssertionError(f"{name} was not ingested")
+
+
+def _span(text: str, needle: str, start: int = 0) -> tuple[int, int]:
+    at = text.index(needle, start)
+    return at, at + len(needle)
+
+
+def _segment_at(s: object, doc_id: int, offset: int) -> int | None:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(s, Session)
+    return s.scalar(
+        select(Segment.id).where(
+            Segment.document_id == doc_id, Segment.start_char <= offset, Segment.end_char > offset
+        )
+    )
+
+
+def build_rich_case(root: Path) -> Rich:
+    case = Case.open(root / "case")
+    inputs = root / "inputs"
+    inputs.mkdir()
+    (inputs / "hostile.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    (inputs / "hostile.jsonl").write_text(json.dumps(HOSTILE_RECORD) + "\n", encoding="utf-8")
+    paths = [
+        *sorted((SAMPLES / "reports").iterdir()),
+        SAMPLES / "intercepts" / "call_01.wav",
+        SAMPLES / "intercepts" / "call_02.ogg",
+        SAMPLES / "intercepts" / "bad_truncated.ogg",
+        inputs / "hostile.txt",
+        inputs / "hostile.jsonl",
+    ]
+    Ingestor(case, Settings(), source="overheard samples", workers=1).ingest(paths)
+    report_en = _doc_by_origin(case, "intercepted-calls-en.txt")
+    report_ru = _doc_by_origin(case, "perehvat-ru.txt")
+    call = _doc_by_origin(case, "call_01.wav")
+    call2 = _doc_by_origin(case, "call_02.ogg")
+    hostile = _doc_by_origin(case, "hostile.txt")
+    hostile_record = _doc_by_origin(case, "hostile.jsonl")
+    reference = json.loads((SAMPLES / "intercepts" / "call_01.json").read_text(encoding="utf-8"))
+
+    with case.session() as s:
+        speech = Run(component="test-fixture:transcript", version="0")
+        text_run = Run(component="test-fixture:text", version="0")
+        s.add_all([speech, text_run])
+        s.flush()
+        # The reference transcript of call_01 stands in for the speech pipeline's output.
+        for i, seg in enumerate(reference["segments"]):
+            row = Segment(
+                document_id=call, idx=i, start_s=seg["start"], end_s=seg["end"],
+                speaker=seg["speaker"], language=seg["lang"], text=seg["text"], run_id=speech.id,
+            )  # fmt: skip
+            s.add(row)
+            s.flush()
+            if i < 3:
+                s.add(
+                    Translation(
+                        segment_id=row.id,
+                        language="en",
+                        text=f"[fixture rendering {i}]",
+                        backend="test-fixture-translator",
+                        machine=True,
+                        run_id=speech.id,
+                    )  # fmt: skip
+                )
+
+        en = s.get(Document, report_en)
+        ru = s.get(Document, report_ru)
+        assert en is not None and en.text and ru is not None and ru.text
+        kursk = Entity(
+            type="GPE", name="Kursk", names=["Kursk", "Курск"],
+            external_ids={"geonames": "538560"},
+            meta={"latitude": 51.7373, "longitude": 36.1874}, run_id=text_run.id,
+        )  # fmt: skip
+        unit = Entity(type="MIL_UNIT", name="K Battalion", names=["K Battalion", "батальон К"])
+        person = Entity(
+            type="PERSON", name="Dmitry Peskov", names=["Dmitry Peskov", "Дмитрий Песков"]
+        )
+        s.add_all([kursk, unit, person])
+        s.flush()
+        for doc, needle, label, entity in [
+            (en, "Kursk", "GPE", kursk),
+            (en, "K Battalion", "MIL_UNIT", unit),
+            (en, "Dmitry Peskov", "PERSON", person),
+            (ru, "Курском", "GPE", kursk),
+        ]:
+            start = 0
+            while True:
+                try:
+                    a, b = _span(doc.text or "", needle, start)
+                except ValueError:
+                    break
+                s.add(
+                    Mention(
+                        document_id=doc.id,
+                        segment_id=_segment_at(s, doc.id, a),
+                        start_char=a,
+                        end_char=b,
+                        text=needle,
+                        label=label,
+                        normal=entity.name,
+                        entity_id=entity.id,
+                        run_id=text_run.id,
+                    )  # fmt: skip
+                )
+                start = b
+        text = en.text
+        sp = _span(text, "A second soldier")
+        cue = _span(text, "told")
+        content = _span(text, "drones had hit two armoured vehicles overnight")
+        hedged = Statement(
+            document_id=en.id, segment_id=_segment_at(s, en.id, sp[0]),
+            speaker_text="A second soldier", speaker_start=sp[0], speaker_end=sp[1],
+            cue="told", cue_start=cue[0], cue_end=cue[1], act="assert",
+            content=text[content[0]:content[1]], content_start=content[0], content_end=content[1],
+            direct=False, hedged=True, hedges=["allegedly"], confidence=0.8, run_id=text_run.id,
+        )  # fmt: skip
+        sp2 = _span(text, "Dmitry Peskov")
+        cue2 = _span(text, "said", sp2[1])
+        content2 = _span(text, "the recordings were fabricated")
+        by_person = Statement(
+            document_id=en.id, segment_id=_segment_at(s, en.id, sp2[0]),
+            speaker_text="Dmitry Peskov", speaker_entity_id=person.id,
+            speaker_start=sp2[0], speaker_end=sp2[1], cue="said", cue_start=cue2[0],
+            cue_end=cue2[1], act="deny", content=text[content2[0]:content2[1]],
+            content_start=content2[0], content_end=content2[1], direct=False, hedged=False,
+            hedges=[], confidence=0.9, run_id=text_run.id,
+        )  # fmt: skip
+        sp3 = _span(text, "The Kremlin")
+        content3 = _span(text, "any foreign units were fighting in the Kursk region")
+        about_kursk = Statement(
+            document_id=en.id, segment_id=_segment_at(s, en.id, sp3[0]),
+            speaker_text="The Kremlin", speaker_start=sp3[0], speaker_end=sp3[1], cue="denied",
+            act="deny", content=text[content3[0]:content3[1]], content_start=content3[0],
+            content_end=content3[1], direct=False, hedged=False, run_id=text_run.id,
+        )  # fmt: skip
+        s.add_all([hedged, by_person, about_kursk])
+        ev_span = _span(text, "drones had hit two armoured vehicles overnight")
+        event = Event(
+            document_id=en.id, segment_id=_segment_at(s, en.id, ev_span[0]), type="ASSAULT",
+            mode=None, context="military", actor_text="drones", recipient_text="armoured vehicles",
+            place_text="Kursk", place_entity_id=kursk.id, time_text="overnight",
+            time_value=datetime(2025, 3, 3, tzinfo=UTC), start_char=ev_span[0],
+            end_char=ev_span[1], confidence=0.7, run_id=text_run.id,
+        )  # fmt: skip
+        undated = Event(
+            document_id=ru.id, type="COERCE", actor_text="<script>window.__pwned = 7</script>",
+            place_text="Курск", place_entity_id=kursk.id, run_id=text_run.id,
+        )  # fmt: skip
+        s.add_all([event, undated])
+        s.flush()
+        ids = (hedged.id, by_person.id, event.id, kursk.id, unit.id, person.id)
+    return Rich(
+        case=case, report_en=report_en, report_ru=report_ru, call=call,
+        call_untranscribed=call2, hostile=hostile, hostile_record=hostile_record,
+        kursk=ids[3], unit=ids[4], person=ids[5], statement_hedged=ids[0],
+        statement_person=ids[1], event=ids[2],
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rich]:
+    built = build_rich_case(tmp_path_factory.mktemp("rich"))
+    yield built
+    built.case.close()
+
+
+@pytest.fixture
+def empty_case(tmp_path: Path) -> Iterator[Case]:
+    case = Case.open(tmp_path / "empty")
+    yield case
+    case.close()
+
+
+def source_count(case: Case) -> int:
+    with case.reader() as s:
+        return len(list(s.scalars(select(Source))))
