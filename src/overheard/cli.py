@@ -143,6 +143,7 @@ def ingest(
     transcribe: bool,
     asr_model: str | None,
     translate: bool,
+    analyze: bool,
     as_json: bool,
 ) -> None:
     """Ingest files or folders (recursively) into the case.
@@ -167,6 +168,7 @@ def ingest(
         if transcribe
         else []
     )
+    analysed = _analyse_pending(case, quiet=as_json) if analyze else []
     if as_json:
         click.echo(
             json.dumps(
@@ -174,6 +176,7 @@ def ingest(
                     "summary": report.summary(),
                     "outcomes": [o.__dict__ for o in report.outcomes],
                     "transcriptions": [t.__dict__ for t in transcribed],
+                    "analyses": [a.__dict__ for a in analysed],
                     "case": str(state.case_dir),
                 },
                 ensure_ascii=False,
@@ -183,6 +186,7 @@ def ingest(
     else:
         _print_ingest_summary(report, case)
         _print_transcriptions(transcribed)
+        _print_analyses(analysed)
     total_ok = len(report.outcomes) - report.count(FAILED)
     if report.count(FAILED) and (strict or total_ok == 0):
         sys.exit(1)
@@ -357,6 +361,56 @@ def _print_transcriptions(outcomes: list[Any]) -> None:
                       f"transcription failed: {escape(o.reason or '')}")  # fmt: skip
 
 
+def _analyse_pending(
+    case: Any, *, ids: list[int] | None = None, redo: bool = False, quiet: bool = False,
+    required: bool = False,
+) -> list[Any]:  # fmt: skip
+    from overheard.errors import NotAvailable
+    from overheard.pipeline import analysis
+
+    reason = analysis.available()
+    if reason:
+        if required:
+            raise NotAvailable(reason)
+        if not quiet:
+            _stderr_console().print(
+                f"entities and statements not extracted: {reason}", markup=False
+            )
+        return []
+    todo = analysis.pending(case, redo=redo, ids=ids)
+    if not todo:
+        return []
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = _stderr_console()
+    with Progress(
+        TextColumn("[bold]analyse[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=console, transient=True,
+        disable=quiet or not console.is_terminal,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("", total=len(todo))
+        return analysis.analyse_documents(
+            case,
+            todo,
+            on_done=lambda o: progress.update(task, advance=1, description=o.title or ""),
+        )
+
+
+def _print_analyses(outcomes: list[Any]) -> None:
+    from rich.markup import escape
+
+    if not outcomes:
+        return
+    out = _stdout_console()
+    out.print(
+        f"analysed {len(outcomes)} document(s): {sum(o.mentions for o in outcomes)} mentions, "
+        f"{sum(o.statements for o in outcomes)} statements, {sum(o.events for o in outcomes)} events"
+    )
+    for o in outcomes:
+        if o.error:
+            out.print(f"  [red]✗[/] analysis of document {o.document_id} failed: {escape(o.error)}")
+
+
 # --------------------------------------------------------------------------------- process
 
 
@@ -376,23 +430,31 @@ def process(
     translate: bool,
 ) -> None:
     """Run the processing stages over documents already in the case: transcribe recordings
-    that await it (or, with --redo, again with another model or settings).
+    that await it (or, with --redo, again with another model or settings), then find
+    entities, statements and events in whatever was not analysed by this version yet.
 
     \b
     Example:
       overheard process                        # whatever is pending
       overheard process 7 8 --redo --asr-model ~/models/whisper-large-v3-ct2 --translate
     """
+    from overheard.pipeline import speech as speech_stage
+
     case = state.open_case()
-    outcomes = _transcribe_pending(
-        case, Settings(), ids=list(documents) or None, redo=redo or bool(documents),
-        asr_model=asr_model, beam_size=beam_size, translate=translate, required=True,
-    )  # fmt: skip
-    if not outcomes:
+    ids = list(documents) or None
+    outcomes = []
+    if speech_stage.pending(case, redo=redo, ids=ids):
+        outcomes = _transcribe_pending(
+            case, Settings(), ids=ids, redo=redo, asr_model=asr_model, beam_size=beam_size,
+            translate=translate, required=True,
+        )  # fmt: skip
+    analysed = _analyse_pending(case, ids=ids, redo=redo)
+    if not outcomes and not analysed:
         click.echo("nothing to process")
         return
     _print_transcriptions(outcomes)
-    if all(o.status == "transcription_failed" for o in outcomes):
+    _print_analyses(analysed)
+    if outcomes and all(o.status == "transcription_failed" for o in outcomes):
         sys.exit(1)
 
 
@@ -501,13 +563,32 @@ def show(state: State, document: str, as_json: bool, no_segments: bool) -> None:
       overheard show 3
       overheard show document:3 --json
     """
-    from overheard.export.jsonl import _document, _Runs, _segment
+    from sqlalchemy import select
+
+    from overheard.export.jsonl import _document, _event, _Runs, _segment, _statement
     from overheard.store.lookup import find_document
+    from overheard.store.schema import Event, Mention, Statement
 
     case = state.open_case()
     with case.reader() as s:
         doc = find_document(s, document)
         runs = _Runs(s)
+        statements = [
+            _statement(x, runs)
+            for x in s.scalars(
+                select(Statement).where(Statement.document_id == doc.id).order_by(Statement.id)
+            )
+        ]
+        events = [
+            _event(x, runs)
+            for x in s.scalars(select(Event).where(Event.document_id == doc.id).order_by(Event.id))
+        ]
+        mentions = [{"label": m.label, "text": m.text, "normal": m.normal,
+                     "entity_id": m.entity_id and f"entity:{m.entity_id}",
+                     "start_char": m.start_char, "end_char": m.end_char,
+                     "segment_id": m.segment_id and f"segment:{m.segment_id}"}
+                    for m in s.scalars(select(Mention).where(Mention.document_id == doc.id)
+                                       .order_by(Mention.segment_id, Mention.start_char))]  # fmt: skip
         data = _document(doc, [o.path for o in doc.origins], runs, with_text=False)
         segs = [] if no_segments else [_segment(x, [
             {"language": t.language, "text": t.text, "backend": t.backend, "machine": t.machine}
@@ -516,9 +597,57 @@ def show(state: State, document: str, as_json: bool, no_segments: bool) -> None:
     if as_json:
         data["source"] = source
         data["segments"] = segs
+        data["mentions"] = mentions
+        data["statements"] = statements
+        data["events"] = events
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     _print_document(data, source, segs)
+    _print_analysis(mentions, statements, events)
+
+
+def _print_analysis(
+    mentions: list[dict[str, Any]], statements: list[dict[str, Any]], events: list[dict[str, Any]]
+) -> None:
+    from rich.markup import escape
+
+    out = _stdout_console()
+    if mentions:
+        by_label: dict[str, list[str]] = {}
+        for m in mentions:
+            names = by_label.setdefault(m["label"], [])
+            name = m["normal"] if m["label"] != "DATE" and m["normal"] else m["text"]
+            if name not in names:
+                names.append(name)
+        out.print("\n[bold]Named[/]")
+        for label, names in sorted(by_label.items()):
+            out.print(f"  [dim]{label:<10}[/] {escape(', '.join(names))}")
+    if statements:
+        out.print("\n[bold]Who said what[/]")
+        for st in statements:
+            speaker = st["speaker"]["text"] or "(unattributed)"
+            flags = ("direct" if st["direct"] else "reported") + (
+                f", hedged: {', '.join(st['hedges'])}" if st["hedged"] else ""
+            )
+            content = " ".join(st["content"].split())
+            content = content if len(content) < 160 else content[:157] + "…"
+            out.print(f"  [cyan]{escape(speaker)}[/] [bold]{st['act']}[/] [dim]({flags})[/]: "
+                      f"{escape(content)}")  # fmt: skip
+    if events:
+        out.print("\n[bold]Events[/]")
+        for ev in events:
+            who = " ".join(
+                part
+                for part in (
+                    ev["actor"]["text"],
+                    ev["recipient"]["text"] and f"→ {ev['recipient']['text']}",
+                    ev["place"]["text"] and f"@ {ev['place']['text']}",
+                    ev["time"]["text"] and f"({ev['time']['text']})",
+                )
+                if part
+            )
+            out.print(f"  [bold]{ev['event_type']}[/] {escape(who)}"
+                      f"{' [dim](' + ev['context'] + ')[/]' if ev['context'] else ''}")  # fmt: skip
 
 
 def _print_document(data: dict[str, Any], source: str | None, segs: list[dict[str, Any]]) -> None:
@@ -788,6 +917,7 @@ def demo(ctx: click.Context, samples: Path | None, transcribe: bool) -> None:
     _print_ingest_summary(report, case)
     if transcribe:
         _print_transcriptions(_transcribe_pending(case, settings))
+    _print_analyses(_analyse_pending(case))
     out = _stdout_console()
     out.print()
     ctx.invoke(list_documents, kind=None, failures=False, as_json=False)
