@@ -129,6 +129,12 @@ def cli(ctx: click.Context, case_dir: Path, debug: bool) -> None:
 @click.option(
     "--translate", is_flag=True, help="Also render non-English speech in English (Whisper)."
 )
+@click.option(
+    "--analyze/--no-analyze",
+    default=True,
+    show_default=True,
+    help="Find entities, statements and events now (needs the text extra).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome of every input as JSON.")
 @click.pass_obj
 def ingest(
