@@ -59,6 +59,7 @@ _TURN_MAX_S = 29.0
 # Language ID looks at most this much of a turn: 10 s decided every intercept turn the same
 # as 30 s did, at a third of the encoder time.
 _LID_MAX_S = 10.0
+_MAX_TOKENS_PER_S = 12.0
 
 # Phrases Whisper is known to produce on silence or music (subtitle credits from its training
 # data). A segment consisting of only one of them is dropped as a hallucination.
@@ -198,6 +199,8 @@ class TranscriberOptions:
     # Re-decoding at higher temperatures when a segment looks bad cost 3-4 s per short window
     # on the intercepts and gave invented text; off by default, the checks above drop instead.
     temperature_fallback: bool = False
+    # A window whose decoding loops (repetition) is decoded again with this beam size.
+    retry_beam_size: int = 5
     # Language ID below this probability defers to the speaker's (or recording's) language.
     lid_confident: float = 0.6
 
@@ -480,13 +483,21 @@ class Transcriber:
         )
 
     # -- ASR ----------------------------------------------------------------------------------
-    def _run_whisper(self, window: _Window, task: str) -> Iterator[Any]:
+    def _run_whisper(
+        self, window: _Window, task: str, beam_size: int | None = None
+    ) -> Iterator[Any]:
         opts = self.options
+        seconds = window.samples.size / SAMPLE_RATE
         segments, _info = self._model.transcribe(
             window.samples,
             language=window.lang,
             task=task,
-            beam_size=opts.beam_size,
+            beam_size=beam_size or opts.beam_size,
+            # A looping decoder runs to Whisper's 448-token limit (19 s for one window at
+            # beam 1 here). Real speech stays under ~10 tokens a second even in Russian, where
+            # a word is 3-4 tokens, so cap generation in proportion to the window's length.
+            # 220 leaves room for the 224-token previous-text prompt within the 448 limit.
+            max_new_tokens=min(220, int(_MAX_TOKENS_PER_S * seconds) + 16),
             vad_filter=False,  # our VAD already ran; faster-whisper's defaults lose phone speech
             word_timestamps=opts.word_timestamps and task == "transcribe",
             condition_on_previous_text=opts.condition_on_previous_text,
@@ -521,9 +532,17 @@ class Transcriber:
     def _decode_window(
         self, window: _Window, turns: list[_Turn]
     ) -> tuple[list[Utterance], list[Dropped]]:
+        segments = list(self._run_whisper(window, "transcribe"))
+        retry = self.options.retry_beam_size
+        if retry > self.options.beam_size and any(
+            self._reject_reason(seg) == "repetition" for seg in segments
+        ):
+            # Greedy/narrow beams occasionally lock into a loop and lose the whole window; a
+            # wider beam on just that window recovers it at a fraction of always using it.
+            segments = list(self._run_whisper(window, "transcribe", beam_size=retry))
         kept: list[Utterance] = []
         rejected: list[Dropped] = []
-        for seg in self._run_whisper(window, "transcribe"):
+        for seg in segments:
             reason = self._reject_reason(seg)
             if reason is not None:
                 start, _ = window.to_original(seg.start)
