@@ -180,11 +180,15 @@ class SpeechEval:
     params: dict[str, Any] = field(default_factory=dict)
     skipped: str | None = None
 
-    def pooled(self, languages: set[str] | None) -> dict[str, float | None]:
+    def pooled(
+        self, languages: set[str] | None, prefix: str | None = None
+    ) -> dict[str, float | None]:
         rows = [
             c
             for c in self.clips
-            if c.words[1] and (languages is None or (c.language or "") in languages)
+            if c.words[1]
+            and (languages is None or (c.language or "") in languages)
+            and (prefix is None or c.clip.startswith(prefix))
         ]
         w, c, wn = ErrorCount(), ErrorCount(), ErrorCount()
         der = np.zeros(4)
@@ -229,12 +233,13 @@ class SpeechEval:
                 f"{pct(c.wer_num)} | {pct(c.der_rate)} | {spk} | {lid} | {c.segments} | {c.dropped} |"
             )
         lines.append("")
-        for name, langs in (
-            ("Russian calls pooled (call_01-05)", {"ru"}),
-            ("intercepts, all speech clips pooled", {"ru", "en", "mixed"}),
-            ("everything pooled", None),
+        for name, langs, prefix in (
+            ("Russian calls pooled (call_01-05)", {"ru"}, "call_"),
+            ("intercepts, all speech clips pooled (call_01-07)", None, "call_"),
+            ("speech-en pooled", None, "speech-en/"),
+            ("everything pooled", None, None),
         ):
-            p = self.pooled(langs)
+            p = self.pooled(langs, prefix)
             lines.append(
                 f"- {name}: WER {pct(p['wer'])}, CER {pct(p['cer'])}, WER (num) {pct(p['wer_num'])}, "
                 f"speaker error {pct(p['der'])}, language ID {pct(p['lid_acc'])} of "

@@ -22,6 +22,7 @@ The pipeline, and why it is shaped this way (numbers in docs/SPEECH.md):
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -182,7 +183,9 @@ class TranscriberOptions:
     beam_size: int = 3  # 1: RU WER 54 %, 3: 40.6 %, 5: 41.6 % on the intercepts (docs/SPEECH.md)
     device: str = "auto"  # auto | cpu | cuda
     compute_type: str | None = None  # None: int8 on CPU, float16 on GPU
-    cpu_threads: int = 0  # 0: let CTranslate2 decide (all cores)
+    # 0: one thread per core this process may use. CTranslate2's own default is 4 threads,
+    # which on a 2-core laptop oversubscribes the cores and spins.
+    cpu_threads: int = 0
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     vad: VadSettings = field(default_factory=VadSettings)
     diarize: bool = True
@@ -269,6 +272,13 @@ def _device(requested: str) -> tuple[str, str]:
     return requested, ("float16" if requested == "cuda" else "int8")
 
 
+def _usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _normalise_phrase(text: str) -> str:
     return re.sub(r"[^\w ]+", "", text.lower()).strip()
 
@@ -297,7 +307,7 @@ class Transcriber:
                 str(self.model_info.path),
                 device=device,
                 compute_type=self.compute_type,
-                cpu_threads=opts.cpu_threads,
+                cpu_threads=opts.cpu_threads or _usable_cores(),
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise InputError(f"cannot load ASR model {self.model_info.path}: {exc}") from exc
