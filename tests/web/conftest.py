@@ -181,7 +181,7 @@ def build_rich_case(root: Path) -> Rich:
                 start = b
         text = en.text
         sp = _span(text, "A second soldier")
-        cue = _span(text, "told")
+        cue = _span(text, "told", sp[1])
         content = _span(text, "drones had hit two armoured vehicles overnight")
         hedged = Statement(
             document_id=en.id, segment_id=_segment_at(s, en.id, sp[0]),

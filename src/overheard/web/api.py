@@ -4,12 +4,13 @@ page at /api."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from overheard.errors import OverheardError
 from overheard.store.case import Case
@@ -23,6 +24,14 @@ MAX_ID = 2**62  # ids beyond SQLite's integer range cannot exist; refused as inv
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 Kind = Literal["text", "audio", "video"]
 Record = dict[str, Any]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date(value: object) -> object:
+    """Dates as the spec says, YYYY-MM-DD; pydantic alone would also read "0" as 1970-01-01."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
 
 
 def the_case(request: Request) -> Case:
@@ -157,10 +166,14 @@ def document_filters(
         str | None, Query(max_length=40, description="ready, awaiting_transcription…")
     ] = None,
     date_from: Annotated[
-        date | None, Query(description="Published on or after (YYYY-MM-DD)")
+        date | None,
+        BeforeValidator(iso_date),
+        Query(description="Published on or after (YYYY-MM-DD)"),
     ] = None,
     date_to: Annotated[
-        date | None, Query(description="Published on or before (YYYY-MM-DD)")
+        date | None,
+        BeforeValidator(iso_date),
+        Query(description="Published on or before (YYYY-MM-DD)"),
     ] = None,
     has_statements: Annotated[
         bool | None, Query(description="Only documents with (or without) statements")
@@ -454,8 +467,12 @@ def statements_html(
 # ------------------------------------------------------------------------------- events
 
 EventType = Annotated[str | None, Query(max_length=30, description="PLOVER type")]
-From = Annotated[date | None, Query(description="On or after (YYYY-MM-DD)")]
-To = Annotated[date | None, Query(description="On or before (YYYY-MM-DD)")]
+From = Annotated[
+    date | None, BeforeValidator(iso_date), Query(description="On or after (YYYY-MM-DD)")
+]
+To = Annotated[
+    date | None, BeforeValidator(iso_date), Query(description="On or before (YYYY-MM-DD)")
+]
 EventLimit = Annotated[int, Query(ge=1, le=5000)]
 
 

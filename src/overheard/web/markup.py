@@ -9,6 +9,7 @@ escapes every piece of text, so hostile content can only ever be shown, not run.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,7 @@ class Row:
     speaker_class: str | None = None
     paragraph_break: bool = False  # a blank line separated it from the previous sentence
     masked: bool = False
+    other_language: bool = False  # in another language than most of the document
 
 
 def css_class(value: str) -> str:
@@ -147,6 +149,8 @@ def rows(page: dict[str, Any]) -> list[Row]:
             out.append(_row(pseudo, shown, text, spans, 0, None, publication))
         return out
     previous_end: int | None = None
+    languages = Counter(seg["language"] for seg in segments if seg["language"])
+    usual = doc["language"] or (languages.most_common(1)[0][0] if languages else None)
     for seg in segments:
         ev = seg["evidence"]
         shown = seg.get("masked_text", seg["text"]) if publication else seg["text"]
@@ -172,6 +176,7 @@ def rows(page: dict[str, Any]) -> list[Row]:
             seg_id = number(seg["id"])
             own = [s for s, m in zip(spans, _span_segments(page), strict=False) if m == seg_id]
             row = _row(seg, shown, seg["text"], own, 0, spk_class, publication)
+        row.other_language = bool(seg["language"] and usual and seg["language"] != usual)
         out.append(row)
     return out
 

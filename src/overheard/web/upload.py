@@ -42,9 +42,10 @@ def ingest_uploads(case: Case, uploads: list[Any], source: str | None = None) ->
     try:
         paths: list[Path] = []
         for i, upload in enumerate(uploads):
-            sub = folder / str(i)  # one folder each: two uploads may share a name
-            sub.mkdir()
-            path = sub / safe_name(upload.filename, i)
+            path = folder / safe_name(upload.filename, i)
+            if path.exists():  # two uploads with one name: the second gets a folder of its own
+                (folder / str(i)).mkdir()
+                path = folder / str(i) / path.name
             with path.open("wb") as out:
                 shutil.copyfileobj(upload.file, out, CHUNK)
             paths.append(path)

@@ -50,7 +50,7 @@
     var lat = parseFloat(element.dataset.lat);
     var lon = parseFloat(element.dataset.lon);
     pin(lat, lon, label(element.dataset.label || "", null, null));
-    map.setView([lat, lon], 6);
+    map.setView([lat, lon], 5);
     return;
   }
 
@@ -67,7 +67,7 @@
             (e.place.text ? " at " + e.place.text : "") + (e.when ? " · " + e.when.slice(0, 10) : "");
           pin(where[0], where[1], label(e.event_type + ": " + (e.document_title || ""), e.url, detail));
         });
-        if (points.length) map.fitBounds(points, { padding: [30, 30], maxZoom: 7 });
+        if (points.length) map.fitBounds(points, { padding: [30, 30], maxZoom: 5 });
         element.dataset.pins = String(points.length);
       });
   }
