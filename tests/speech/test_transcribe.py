@@ -104,3 +104,23 @@ def test_json_shape(transcriber, samples: Path) -> None:
     assert set(data["stats"]["stage_seconds"]) >= {"decode", "vad", "diarize", "lid", "asr"}
     times = [(s["start"], s["end"]) for s in data["segments"]]
     assert all(a <= b for a, b in times) and times == sorted(times)
+
+
+def test_translation_is_marked_machine(samples: Path) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("faster_whisper") is None:
+        pytest.skip("faster-whisper not installed")
+    from overheard.speech.transcribe import Transcriber
+
+    audio = load_audio(samples / "call_07.ogg")
+    audio.samples = audio.samples[: 16000 * 10]  # one Russian turn, one English turn
+    transcript = Transcriber(translate=True).transcribe(audio)
+    russian = [u for u in transcript.utterances if u.lang == "ru"]
+    english = [u for u in transcript.utterances if u.lang == "en"]
+    assert russian and russian[0].translation_en and russian[0].translation_en.isascii()
+    assert english and english[0].translation_en is None  # English is not "translated"
+    rows = transcript.segment_rows()
+    tr = next(r["translations"][0] for r in rows if r["translations"])
+    assert tr["machine"] is True and tr["backend"].startswith("whisper-translate:whisper-base")
+    assert transcript.run_row()["model_hash"] == transcript.provenance["model_hash"]

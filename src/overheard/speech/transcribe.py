@@ -150,6 +150,7 @@ class Transcript:
     audio: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     translated: bool = False
+    translation_backend: str | None = None
 
     @property
     def speakers(self) -> list[str]:
@@ -163,11 +164,71 @@ class Transcript:
     def text(self) -> str:
         return " ".join(u.text for u in self.utterances)
 
+    def segment_rows(self) -> list[dict[str, Any]]:
+        """Rows shaped like store.schema Segment (+ its Translation rows), in time order."""
+        rows = []
+        for idx, u in enumerate(self.utterances):
+            translations = []
+            if u.translation_en is not None:
+                translations.append(
+                    {
+                        "language": "en",
+                        "text": u.translation_en,
+                        "backend": self.translation_backend,
+                        "machine": True,
+                    }
+                )
+            rows.append(
+                {
+                    "idx": idx,
+                    "start_s": u.start,
+                    "end_s": u.end,
+                    "speaker": u.speaker,
+                    "language": u.lang,
+                    "text": u.text,
+                    "confidence": round(u.confidence, 4),
+                    "meta": {
+                        "lang_prob": u.lang_prob,
+                        "avg_logprob": u.avg_logprob,
+                        "no_speech_prob": u.no_speech_prob,
+                        "compression_ratio": u.compression_ratio,
+                        "words": [list(w) for w in u.words],
+                        "channel": u.channel,
+                    },
+                    "translations": translations,
+                }
+            )
+        return rows
+
+    def run_row(self) -> dict[str, Any]:
+        """store.schema Run fields for the run that made these segments."""
+        p = self.provenance
+        return {
+            "component": p["component"],
+            "version": p["version"],
+            "model_hash": p["model_hash"],
+            "params": {
+                **p["params"],
+                "model": p["model"],
+                "device": p["device"],
+                "compute_type": p["compute_type"],
+            },
+        }
+
     def as_dict(self) -> dict[str, Any]:
         stats = asdict(self.stats)
         stats["rtf"] = round(self.stats.rtf, 4)
+        segments = [u.as_dict() for u in self.utterances]
+        for seg in segments:
+            if seg["translation_en"] is not None:
+                seg["translation"] = {
+                    "language": "en",
+                    "text": seg["translation_en"],
+                    "backend": self.translation_backend,
+                    "machine": True,
+                }
         return {
-            "segments": [u.as_dict() for u in self.utterances],
+            "segments": segments,
             "speakers": self.speakers,
             "languages": self.languages,
             "audio": self.audio,
@@ -489,7 +550,13 @@ class Transcriber:
             "skipped_packets": audio.skipped_packets,
         }
         return Transcript(
-            utterances, stats, self.provenance(), audio_info, notes, self.options.translate
+            utterances,
+            stats,
+            self.provenance(),
+            audio_info,
+            notes,
+            self.options.translate,
+            self.translation_backend if self.options.translate else None,
         )
 
     # -- ASR ----------------------------------------------------------------------------------
