@@ -151,6 +151,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     },
     404: {"model": ErrorBody, "description": "No such record"},
 }
+BAD_MULTIPART: dict[str, Any] = {"description": "The body is not well-formed multipart data"}
 HTML = {"content": {"text/html": {}}, "description": "The page"}
 
 # ---------------------------------------------------------------------------- documents
@@ -547,6 +548,7 @@ SourceName = Annotated[
 @router.post(
     "/upload.json",
     response_model=UploadResult,
+    responses={400: BAD_MULTIPART},
     tags=["upload"],
     summary="Ingest uploaded files (same path and errors as `overheard ingest`)",
 )
@@ -557,8 +559,8 @@ def upload_json(case: CaseDep, files: Files, source: SourceName = None) -> Recor
 @router.post(
     "/upload",
     response_class=HTMLResponse,
-    responses={200: HTML},
     tags=["pages"],
+    responses={200: HTML, 400: BAD_MULTIPART},
     summary="Upload form target",
 )
 def upload_html(
