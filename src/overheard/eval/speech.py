@@ -33,6 +33,7 @@ import numpy as np
 
 from overheard.errors import InputError, OverheardError
 
+_TITLES = {"EVAL": "Evaluation", "BENCHMARKS": "Benchmarks"}
 _PUNCT = re.compile(r"[^\w\s]|_")
 _RU_NUMBERS = (
     "ноль один одна одно два две три четыре пять шесть семь восемь девять десять одиннадцать "
@@ -411,7 +412,7 @@ def write_section(doc: Path, heading: str, body: str) -> None:
         text = pattern.sub(lambda _m: section, text, count=1)
     else:
         if not text:
-            text = f"# {doc.stem}\n\n"
+            text = f"# {_TITLES.get(doc.stem, doc.stem)}\n\n"
         text = text.rstrip("\n") + "\n\n" + section
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
