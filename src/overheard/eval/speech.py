@@ -222,8 +222,8 @@ class SpeechEval:
             "",
             "Settings: " + ", ".join(f"{k}={v}" for k, v in self.params.items()),
             "",
-            "| clip | lang | status | WER | CER | WER (num) | speaker err (DER) | speakers ref/found"
-            " | LID right | segments | halluc. dropped |",
+            "| clip | lang | status | WER | CER | WER (num) | speaker err (DER)"
+            " | speakers ref/found | LID right | segments | halluc. dropped |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for c in self.clips:
@@ -231,7 +231,8 @@ class SpeechEval:
             lid = f"{c.lid[0]}/{c.lid[1]}" if c.lid[1] else ""
             lines.append(
                 f"| {c.clip} | {c.language or '-'} | {c.status} | {pct(c.wer)} | {pct(c.cer)} | "
-                f"{pct(c.wer_num)} | {pct(c.der_rate)} | {spk} | {lid} | {c.segments} | {c.dropped} |"
+                f"{pct(c.wer_num)} | {pct(c.der_rate)} | {spk} | {lid} | {c.segments} "
+                f"| {c.dropped} |"
             )
         lines.append("")
         for name, langs, prefix in (
@@ -242,7 +243,8 @@ class SpeechEval:
         ):
             p = self.pooled(langs, prefix)
             lines.append(
-                f"- {name}: WER {pct(p['wer'])}, CER {pct(p['cer'])}, WER (num) {pct(p['wer_num'])}, "
+                f"- {name}: WER {pct(p['wer'])}, CER {pct(p['cer'])}, "
+                f"WER (num) {pct(p['wer_num'])}, "
                 f"speaker error {pct(p['der'])}, language ID {pct(p['lid_acc'])} of "
                 f"{int(p['lid_n'] or 0)} segments"
             )
@@ -340,8 +342,8 @@ def _speech_en_items(folder: Path) -> list[tuple[Path, dict[str, Any], str]]:
                             "start": 0.2,
                             "end": 10.7,
                             "speaker": "A",
-                            "text": "And so my fellow Americans, ask not what your country can do for you, ask "
-                            "what you can do for your country.",
+                            "text": "And so my fellow Americans, ask not what your country "
+                            "can do for you, ask what you can do for your country.",
                         }
                     ],
                 },
