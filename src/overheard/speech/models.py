@@ -86,7 +86,7 @@ def default_model(expected_sha256: str = DEFAULT_MODEL_SHA256) -> ModelInfo:
         digest = hashlib.sha256()
         for part in parts:
             with part.open("rb") as src:
-                for block in iter(lambda src=src: src.read(1 << 20), b""):
+                while block := src.read(1 << 20):
                     digest.update(block)
                     tmp.write(block)
         tmp_path = Path(tmp.name)
