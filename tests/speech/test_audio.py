@@ -34,7 +34,14 @@ def _tone(freq: float, seconds: float, rate: int) -> np.ndarray:
 
 @pytest.mark.parametrize(
     ("fmt", "codec"),
-    [("wav", "pcm_s16le"), ("flac", "flac"), ("ogg", "libopus"), ("mp3", "libmp3lame")],
+    [
+        ("wav", "pcm_s16le"),
+        ("flac", "flac"),
+        ("ogg", "libopus"),
+        ("mp3", "libmp3lame"),
+        ("mp4", "aac"),  # M4A / the audio track of an MP4 video
+        ("matroska", "libopus"),
+    ],
 )
 def test_common_codecs_decode_to_16k(fmt: str, codec: str) -> None:
     rate = 48000 if codec == "libopus" else 44100
@@ -126,3 +133,15 @@ def test_truncated_midstream_is_not_silent_success(samples: Path) -> None:
     # must be the part that exists, not an empty array.
     audio = load_audio(data[: len(data) // 2])
     assert 20 < audio.duration < 25
+
+
+def test_unsupported_codec() -> None:
+    import struct
+
+    # A well-formed WAV whose format tag (0x5555) no decoder knows.
+    data = b"\x00\x01" * 16000
+    fmt = struct.pack("<HHIIHH", 0x5555, 1, 16000, 32000, 2, 16)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+    body += b"data" + struct.pack("<I", len(data)) + data
+    with pytest.raises(InputError, match="unsupported audio codec"):
+        load_audio(b"RIFF" + struct.pack("<I", len(body)) + body)
