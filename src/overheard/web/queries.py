@@ -89,8 +89,19 @@ def _filtered(query: Select[Any], f: DocumentFilters) -> Select[Any]:
 def documents(case: Case, f: DocumentFilters, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     with case.reader() as s:
         total = s.scalar(_filtered(select(func.count(Document.id)), f)) or 0
-        rows = s.execute(
-            _filtered(
+        # The page's ids first, from the published_at index alone (SQLite sorts NULL lowest, so
+        # undated items come last, newest ingested first); then only those rows are read. Read
+        # with their text, 10,000 documents took over 100 ms to sort for a deep page.
+        page_ids = (
+            _filtered(select(Document.id), f)
+            .order_by(Document.published_at.desc(), Document.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        ids_in_order = list(s.scalars(page_ids))
+        found = {
+            r.id: r
+            for r in s.execute(
                 select(
                     Document.id,
                     Document.kind,
@@ -104,14 +115,12 @@ def documents(case: Case, f: DocumentFilters, limit: int = 50, offset: int = 0) 
                     Document.origin_path,
                     Source.id.label("source_id"),
                     Source.name.label("source_name"),
-                ).outerjoin(Source, Source.id == Document.source_id),
-                f,
+                )
+                .outerjoin(Source, Source.id == Document.source_id)
+                .where(Document.id.in_(ids_in_order))
             )
-            # Newest first; undated items after dated ones, in the order they were ingested.
-            .order_by(Document.published_at.is_(None), Document.published_at.desc(), Document.id)
-            .limit(limit)
-            .offset(offset)
-        ).all()
+        }
+        rows = [found[i] for i in ids_in_order]
         ids = [r.id for r in rows]
         seg_counts = _count_by_document(s, Segment.document_id, ids)
         st_counts = _count_by_document(s, Statement.document_id, ids)
@@ -628,7 +637,7 @@ def statements(
         total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = s.scalars(
             query.join(Document, Document.id == Statement.document_id)
-            .order_by(Document.published_at.is_(None), Document.published_at.desc(), Statement.id)
+            .order_by(Document.published_at.desc(), Statement.id)  # NULL sorts lowest: undated last
             .limit(limit)
             .offset(offset)
         ).all()
