@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from overheard import __version__
@@ -43,7 +43,8 @@ FAILED = "failed"
 
 FLUSH_EVERY = 200  # originals made durable (one sync) every this many new files
 
-READERS = {
+Reader = Callable[[bytes, Path, str | None], Sequence[formats.Record | formats.RecordError]]
+READERS: dict[str, Reader] = {
     "text": formats.read_text,
     "html": formats.read_html,
     "json": formats.read_json,
@@ -224,7 +225,7 @@ class Ingestor:
             # Core statements, not ORM objects: this is the hot path of a bulk ingest.
             conn = s.connection()
             doc_id = conn.execute(
-                Document.__table__.insert().returning(Document.__table__.c.id),
+                insert(Document).returning(Document.id),
                 {
                     "blob_sha256": sha,
                     "part": rec.part,
@@ -248,7 +249,7 @@ class Ingestor:
             ).scalar_one()
             if prepared.segments:
                 conn.execute(
-                    Segment.__table__.insert(),
+                    insert(Segment),
                     [
                         {
                             "document_id": doc_id,
@@ -263,7 +264,7 @@ class Ingestor:
                     ],
                 )
             conn.execute(
-                Origin.__table__.insert(),
+                insert(Origin),
                 {"document_id": doc_id, "path": shown, "blob_sha256": sha, "seen_at": utcnow()},
             )
             self._resolve_failures(s, shown, rec.part)
@@ -461,7 +462,9 @@ class _ReadJob:
             result.sha = blobs.put(data)
             result.blob_type = BLOB_TYPES.get(kind, "text/plain")
             try:
-                records = READERS[kind](data, path, self.encoding)
+                records: list[formats.Record | formats.RecordError] = list(
+                    READERS[kind](data, path, self.encoding)
+                )
             except InputError as exc:
                 result.error = str(exc)
                 return result

@@ -93,17 +93,14 @@ def analyse_documents(
             try:
                 if doc.kind == "text" and doc.text:
                     result = analyze(doc.text, doc.language or "en", doc.published_at)
-                    segs = list(doc.segments)
-                    starts = [seg.start_char or 0 for seg in segs]
                     _store(s, doc, result, run_id, entity_cache, outcome,
-                           segment_of=lambda pos, _g=segs, _s=starts: _segment_at(_g, _s, pos))  # fmt: skip
+                           segment_of=_locator(list(doc.segments)))  # fmt: skip
                 else:
                     for seg in doc.segments:
                         result = analyze(seg.text, seg.language or doc.language or "en",
                                          doc.published_at)  # fmt: skip
                         _store(s, doc, result, run_id, entity_cache, outcome,
-                               segment_of=lambda _pos, _seg=seg: _seg,
-                               utterance=seg)  # fmt: skip
+                               segment_of=_fixed(seg), utterance=seg)  # fmt: skip
             except (ValueError, RuntimeError, IndexError, KeyError) as exc:
                 # A bug or an odd text in one document must not stop the others.
                 outcome.error = f"{type(exc).__name__}: {exc}"
@@ -129,9 +126,24 @@ def _clear(s: Session, doc_id: int) -> None:
         s.execute(delete(model).where(model.document_id == doc_id))
 
 
-def _segment_at(segments: list[Segment], starts: list[int], pos: int) -> Segment | None:
-    i = bisect.bisect_right(starts, pos) - 1
-    return segments[i] if 0 <= i < len(segments) else None
+def _locator(segments: list[Segment]) -> Callable[[int], Segment | None]:
+    """The sentence holding a character offset of the document text."""
+    starts = [seg.start_char or 0 for seg in segments]
+
+    def segment_at(pos: int) -> Segment | None:
+        i = bisect.bisect_right(starts, pos) - 1
+        return segments[i] if 0 <= i < len(segments) else None
+
+    return segment_at
+
+
+def _fixed(segment: Segment) -> Callable[[int], Segment | None]:
+    """In a transcript every offset is into one utterance."""
+
+    def same(_pos: int) -> Segment | None:
+        return segment
+
+    return same
 
 
 def _entity_id(

@@ -10,7 +10,10 @@ connection = context.config.attributes.get("connection")
 if connection is None:  # run from the alembic command line: build an engine from the ini url
     from sqlalchemy import create_engine
 
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+    url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("set sqlalchemy.url in the Alembic configuration")
+    engine = create_engine(url)
     with engine.begin() as conn:
         context.configure(connection=conn, target_metadata=Base.metadata, render_as_batch=True)
         context.run_migrations()
