@@ -16,6 +16,7 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/mypy src/overheard/store src/overheard/ingest src/overheard/export src/overheard/pipeline
 
 bench: setup
 	$(VENV)/bin/overheard bench ingest
