@@ -198,12 +198,12 @@ def generate(root: Path, documents: int = 10_000, seed: int = 7, audio_share: fl
                     "run_id": run_id,
                 }  # fmt: skip
             )
+    tables: list[tuple[Any, list[dict[str, Any]]]] = [
+        (Blob, blobs), (Document, docs), (Segment, segs), (Mention, extras["mentions"]),
+        (Statement, extras["statements"]), (Event, extras["events"]),
+    ]  # fmt: skip
     with case.session() as s:
-        for model, rows in ((Blob, blobs), (Document, docs), (Segment, segs)):
-            for i in range(0, len(rows), BATCH):
-                s.execute(insert(model), rows[i : i + BATCH])
-        for model, key in ((Mention, "mentions"), (Statement, "statements"), (Event, "events")):
-            rows = extras[key]
+        for model, rows in tables:
             for i in range(0, len(rows), BATCH):
                 s.execute(insert(model), rows[i : i + BATCH])
     return case
