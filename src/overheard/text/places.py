@@ -272,9 +272,9 @@ def gazetteer(min_population: int = 5000) -> Gazetteer:
     return Gazetteer(min_population)
 
 
-def _role(text: str, mention: Mention, best: PlaceCandidate | None) -> str:
+def _role(gaz: Gazetteer, text: str, mention: Mention, best: PlaceCandidate | None) -> str:
     """A country or capital acting like a government ("a treaty with Pyongyang")."""
-    if best is None or not (best.feature == "country" or gazetteer().index and _is_capital(best)):
+    if best is None or not (best.feature == "country" or _is_capital(gaz, best)):
         return "place"
     before = text[max(0, mention.start - 30) : mention.start]
     after = text[mention.end : mention.end + 20]
@@ -285,10 +285,10 @@ def _role(text: str, mention: Mention, best: PlaceCandidate | None) -> str:
     return "place"
 
 
-def _is_capital(candidate: PlaceCandidate) -> bool:
+def _is_capital(gaz: Gazetteer, candidate: PlaceCandidate) -> bool:
     return any(
         e.capital_of
-        for e in gazetteer().lookup(candidate.name)
+        for e in gaz.lookup(candidate.name)
         if e.geonameid == candidate.geonameid
     )
 
@@ -313,5 +313,5 @@ def resolve_places(
         m = mentions[i]
         candidates = gaz.resolve(m.normal, context) or gaz.resolve(m.text, context)
         best = candidates[0] if candidates else None
-        out.append(PlaceResolution(i, m.text, _role(text, m, best), best, candidates[:10]))
+        out.append(PlaceResolution(i, m.text, _role(gaz, text, m, best), best, candidates[:10]))
     return out
