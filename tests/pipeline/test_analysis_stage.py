@@ -34,10 +34,11 @@ def test_reports_analysed_with_evidence(case, settings, samples):
         for st in s.scalars(select(Statement)):
             doc = s.get(Document, st.document_id)
             assert doc.text[st.content_start : st.content_end] == st.content
-        # One Peskov across the English and the Russian report? Not yet across scripts, but
-        # within a script one entity however many documents name it.
-        peskov = s.scalars(select(Entity).where(Entity.name == "Dmitry Peskov")).all()
-        assert len(peskov) == 1
+        # One Peskov across the English and the Russian report, one K Battalion, one Kursk.
+        peskov = s.scalars(select(Entity).where(Entity.key == "PERSON:d peskov")).one()
+        assert {n["name"] for n in peskov.names} == {"Dmitry Peskov", "Дмитрий Песков"}
+        unit = s.scalars(select(Entity).where(Entity.key == "MIL_UNIT:unit:battalion:k")).one()
+        assert {n["name"] for n in unit.names} >= {"K Battalion", "батальон К"}
         units = set(s.scalars(select(Mention.normal).where(Mention.label == "MIL_UNIT")))
         assert "K Battalion" in units and "батальон К" in units
         acts = set(s.scalars(select(Statement.act)))

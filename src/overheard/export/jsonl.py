@@ -117,7 +117,8 @@ def records(case: Case, types: tuple[str, ...] = TYPES, with_text: bool = True) 
             for e in _batched(s, Entity):
                 yield {
                     "type": "entity", "id": ref("entity", e.id), "entity_type": e.type,
-                    "name": e.name, "names": e.names or [], "external_ids": e.external_ids or {},
+                    "name": e.name, "key": e.key, "names": e.names or [],
+                    "external_ids": e.external_ids or {}, "meta": e.meta or {},
                     "evidence": {"mention_ids": mentions.get(e.id, [])},
                     "produced_by": runs(e.run_id),
                 }  # fmt: skip

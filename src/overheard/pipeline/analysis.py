@@ -2,8 +2,9 @@
 
 Runs over every text document and every transcript. One transaction per document; a new version
 of the analysis replaces the document's earlier mentions, statements and events whole. Entities
-are shared across documents: a document's entity joins the case entity of the same type and
-normal form (the name in the document's script), and keeps every surface name seen.
+are shared across documents and scripts: a document's entity joins the case entity with the same
+key (``overheard.link.names``: «Зеленский» = Zelensky, «батальон К» = K Battalion, a place by
+its GeoNames id), and the entity keeps every surface name seen.
 
 In a transcript every utterance is a direct statement by its diarized speaker ("Speaker A"),
 and its mentions' offsets are into the utterance's text (the segment), as the recording has no
@@ -21,6 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from overheard.errors import NotAvailable
+from overheard.link.names import entity_key
 from overheard.pipeline.runs import RunRegistry
 from overheard.store.case import Case
 from overheard.store.schema import Document, Entity, Event, Mention, Segment, Statement
@@ -78,7 +80,7 @@ def analyse_documents(
     prov = provenance()
     version = _version()
     runs = RunRegistry()
-    entity_cache: dict[tuple[str, str], int] = {}
+    entity_cache: dict[str, int] = {}
     outcomes = []
     for doc_id in document_ids:
         with case.session() as s:
@@ -146,22 +148,19 @@ def _fixed(segment: Segment) -> Callable[[int], Segment | None]:
     return same
 
 
-def _entity_id(
-    s: Session, cache: dict[tuple[str, str], int], ref: Any, lang: str, run_id: int
-) -> int:
-    key = (ref.type, ref.name.casefold())
-    if key in cache:
-        entity = s.get(Entity, cache[key])
-    else:
-        entity = s.scalars(
-            select(Entity).where(Entity.type == ref.type, Entity.name == ref.name).limit(1)
-        ).first()
-        if entity is None:
-            entity = Entity(type=ref.type, name=ref.name, names=[], external_ids={}, run_id=run_id)
-            s.add(entity)
-            s.flush()
-        cache[key] = entity.id
-    assert entity is not None
+def _entity_id(s: Session, cache: dict[str, int], ref: Any, lang: str, run_id: int) -> int:
+    """The case entity for a document's entity: found by its cross-script key (or created)."""
+    key = entity_key(ref.type, ref.name, ref.external_ids.get("geonames"))
+    entity = s.get(Entity, cache[key]) if key in cache else None
+    if entity is None:
+        entity = s.scalars(select(Entity).where(Entity.key == key).limit(1)).first()
+    if entity is None:
+        entity = Entity(
+            type=ref.type, name=ref.name, key=key, names=[], external_ids={}, run_id=run_id
+        )
+        s.add(entity)
+        s.flush()
+    cache[key] = entity.id
     known = {n["name"] for n in entity.names or []}
     new_names = [{"name": n, "lang": lang} for n in ref.names if n not in known]
     if new_names:
@@ -176,7 +175,7 @@ def _store(
     doc: Document,
     result: Any,
     run_id: int,
-    cache: dict[tuple[str, str], int],
+    cache: dict[str, int],
     outcome: AnalysisOutcome,
     segment_of: Callable[[int], Segment | None],
     utterance: Segment | None = None,

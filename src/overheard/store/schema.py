@@ -166,6 +166,8 @@ class Entity(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     type: Mapped[str] = mapped_column(String(30), index=True)
     name: Mapped[str] = mapped_column(Text)
+    # Where documents and scripts meet: see overheard.link.names.entity_key.
+    key: Mapped[str | None] = mapped_column(String(300), index=True)
     names: Mapped[list[Any] | None] = mapped_column(JSON)
     external_ids: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)

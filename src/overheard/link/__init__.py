@@ -1,0 +1,1 @@
+"""Linking across documents and scripts: which mentions name the same entity."""
