@@ -179,6 +179,25 @@ def build_rich_case(root: Path) -> Rich:
                     )  # fmt: skip
                 )
                 start = b
+        # In a recording, offsets are into the utterance's own text (docs/EXPORT.md).
+        utterance = s.scalar(
+            select(Segment).where(Segment.document_id == call, Segment.text.contains("батальон К"))
+        )
+        assert utterance is not None
+        a, b = _span(utterance.text, "батальон К")
+        s.add(
+            Mention(
+                document_id=call,
+                segment_id=utterance.id,
+                start_char=a,
+                end_char=b,
+                text="батальон К",
+                label="MIL_UNIT",
+                normal="K Battalion",
+                entity_id=unit.id,
+                run_id=text_run.id,
+            )  # fmt: skip
+        )
         text = en.text
         sp = _span(text, "A second soldier")
         cue = _span(text, "told", sp[1])

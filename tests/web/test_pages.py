@@ -273,3 +273,16 @@ def test_api_page_lists_every_json_twin(client: TestClient) -> None:
     assert "/documents/{doc_id}.json" in page
     # Offline: no page of the workbench loads anything from another host.
     assert "cdn" not in page.lower() and "https://" not in html(client, "/events")
+
+
+def test_transcript_mentions_use_utterance_offsets(rich, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    page = html(client, f"/documents/{rich.call}")
+    assert re.search(
+        rf'<a href="/entities/{rich.unit}" class="mention m-MIL_UNIT"[^>]*>батальон К</a>', page
+    )
+    unit = client.get(f"/entities/{rich.unit}.json").json()
+    in_call = [
+        m for m in unit["mentions"] if m["evidence"]["document_id"] == f"document:{rich.call}"
+    ]
+    assert in_call[0]["context"]["text"] == "батальон К"
+    assert in_call[0]["url"].startswith(f"/documents/{rich.call}?t=17.82#segment-")
