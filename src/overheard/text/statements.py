@@ -475,22 +475,25 @@ def _drafts_ru(text: str) -> list[_Draft]:
             a, b = s_start + m.start(), s_start + m.end()
             comma = text.find(",", b, s_end)
             head_of_sentence = not text[s_start:a].strip(' «"—-')
+            according_speaker: tuple[int, int]
             if head_of_sentence and comma > 0:
-                speaker = (b + 1, comma) if text[b] == " " else (b, comma)
+                according_speaker = (b + 1, comma) if text[b] == " " else (b, comma)
                 content = (comma + 1, s_end)
             else:
                 speaker_end = s_end
                 while speaker_end > b and text[speaker_end - 1] in ".!? ":
                     speaker_end -= 1
-                speaker = (b + 1, speaker_end)
+                according_speaker = (b + 1, speaker_end)
                 content = (s_start, a)
-            drafts.append(_Draft(speaker, (a, b), "assert", _strip(text, *content), False, 0.7))
+            drafts.append(
+                _Draft(according_speaker, (a, b), "assert", _strip(text, *content), False, 0.7)
+            )
         for m in _RU_CUE.finditer(sentence):
             act = re.sub(r"\d+$", "", m.lastgroup or "assert")
             a, b = s_start + m.start(), s_start + m.end()
             if any(d.cue and d.cue[0] <= a < d.cue[1] for d in drafts):
                 continue
-            speaker = _clause_before(text, s_start, a)
+            speaker: tuple[int, int] | None = _clause_before(text, s_start, a)
             after = text[b:s_end]
             if speaker is None or text[a - 2 : a].strip() in ("—", "–"):
                 speaker = _phrase_after(text, b, s_end)
