@@ -110,3 +110,14 @@ def test_rules_generalise_to_unseen_units() -> None:
 def test_nationality_modifier_is_not_a_group() -> None:
     text = "Men in Russian military uniforms were seen."
     assert not [s for s in find_rule_spans(text, "en") if s.label == "GROUP"]
+
+
+def test_ukrainian_best_effort() -> None:
+    text = (
+        "Бійці 47-ї окремої механізованої бригади заявили, що російські військові відступили. "
+        "Окупанти обстріляли Харків."
+    )
+    labels = _labels(text, "uk")
+    assert labels.get("47-ї окремої механізованої бригади") == "MIL_UNIT"
+    assert labels.get("російські військові") == "GROUP"
+    assert labels.get("Харків") == "GPE"

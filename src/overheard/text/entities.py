@@ -62,6 +62,7 @@ def _model_mentions_en(text: str, doc: Any | None = None) -> list[Mention]:
     return _gazetteer_places_en(text, doc, out)
 
 
+_RU_LOCATIVE = re.compile(r"(?<!\w)(?:в|во|на|под|из|у|з|із|до|біля|під|по)\s+$", re.IGNORECASE)
 _LOCATIVE = {"in", "near", "at", "outside", "around", "from", "into", "towards", "toward"}
 
 
@@ -124,6 +125,19 @@ def _model_mentions_ru(text: str) -> list[Mention]:
 
             if gazetteer().is_political(normal):
                 label = "GPE"
+        # natasha reads some city names as people (Ukrainian «Харків» especially): a one-word
+        # "person" after a locative preposition that the gazetteer knows is a place.
+        if label == "PERSON" and " " not in surface:
+            from overheard.text.places import gazetteer
+
+            known = gazetteer().lookup(surface) or gazetteer().lookup(normal)
+            # After «в/из/під…» any known place; elsewhere only a country or a big city, so
+            # a surname that is also a village's name stays a person.
+            if known and (
+                _RU_LOCATIVE.search(text[:start])
+                or any(e.feature == "country" or e.population >= 100_000 for e in known)
+            ):
+                label = "GPE"
         out.append(Mention(start, end, surface, label, normal, "natasha", 0.8))
     return out
 
@@ -138,7 +152,8 @@ def extract_mentions(text: str, lang: str, doc: Any | None = None) -> list[Menti
     else:
         model = _model_mentions_en(text, doc)
     rules = []
-    vocab = models.natasha_ru().morph_vocab if lang in ("ru", "uk") else None
+    # The morphology dictionary is Russian: Ukrainian unit names keep their surface form.
+    vocab = models.natasha_ru().morph_vocab if lang == "ru" else None
     for span in find_rule_spans(text, lang):
         surface = text[span.start : span.end]
         normal = normal_ru(surface, span.label, vocab) if vocab else normal_en(surface)
