@@ -155,8 +155,9 @@ def normalise(text: str, lang: str, doc_date: datetime | None) -> tuple[datetime
         if part in _PM and hour < 12:
             hour += 12
         return day.replace(hour=hour, minute=minute, second=0, microsecond=0), "time"
-    year = re.fullmatch(r"(?:(?:в|у|in)\s+)?(\d{4})(?:\s+(?:году|года|року|г\.|р\.))?", core,
-                        re.IGNORECASE)
+    year = re.fullmatch(
+        r"(?:(?:в|у|in)\s+)?(\d{4})(?:\s+(?:году|года|року|г\.|р\.))?", core, re.IGNORECASE
+    )
     if year:
         return datetime(int(year.group(1)), 1, 1), "year"
     weekday = _WEEKDAY.fullmatch(core)
