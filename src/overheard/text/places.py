@@ -287,9 +287,7 @@ def _role(gaz: Gazetteer, text: str, mention: Mention, best: PlaceCandidate | No
 
 def _is_capital(gaz: Gazetteer, candidate: PlaceCandidate) -> bool:
     return any(
-        e.capital_of
-        for e in gaz.lookup(candidate.name)
-        if e.geonameid == candidate.geonameid
+        e.capital_of for e in gaz.lookup(candidate.name) if e.geonameid == candidate.geonameid
     )
 
 
