@@ -6,9 +6,10 @@ PYTEST_ARGS ?=
 
 setup:
 	@scripts/setup.sh
+	@scripts/setup-web.sh
 
 demo: setup
-	$(VENV)/bin/overheard demo
+	$(VENV)/bin/overheard demo --serve
 
 test: setup
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)

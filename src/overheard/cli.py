@@ -822,6 +822,61 @@ def export(
         click.echo(f"wrote {count} records to {output}", err=True)
 
 
+# ---------------------------------------------------------------------------------- eval
+
+EVALUATIONS = {
+    "speech": ("overheard.eval.speech", "ASR, speakers, language ID on intercepts + speech-en"),
+    "ner-ru": ("overheard.eval.ner_ru", "Russian NER on Collection5 and factRuEval (per type)"),
+    "polnear": ("overheard.eval.polnear", "attribution: source, cue, content span F1"),
+    "plover": ("overheard.eval.plover", "PLOVER event types: accuracy, confusion matrix"),
+    "geoparsing": ("overheard.eval.geoparsing", "GeoNames ids on GeoWebNews and LGL"),
+    "seed": ("overheard.eval.seed", "the seed report's statements and events, for reading"),
+    "text": ("overheard.eval.text", "every text evaluation in one run"),
+}
+
+
+@cli.command(
+    name="eval",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+)
+@click.argument("name", required=False)
+@click.pass_context
+def evaluate(ctx: click.Context, name: str | None) -> None:
+    """Score against the gold data in ../shared/data (or --data DIR); results go to
+    docs/EVAL.md. Options after NAME go to that evaluation (see 'overheard eval NAME --help').
+
+    \b
+    Example:
+      overheard eval                   # list the evaluations
+      overheard eval ner-ru --limit 200
+      overheard eval speech --beam-size 5
+    """
+    import runpy
+
+    if name in (None, "-h", "--help"):
+        click.echo(
+            ctx.get_help()
+            if name
+            else "evaluations (overheard eval NAME [--data DIR] [--limit N]):"
+        )
+        for key, (_module, what) in EVALUATIONS.items():
+            click.echo(f"  {key:<11} {what}")
+        return
+    if name not in EVALUATIONS:
+        raise OverheardError(f"no evaluation {name!r}; choose one of: {', '.join(EVALUATIONS)}")
+    module = EVALUATIONS[name][0]
+    argv, sys.argv = sys.argv, [f"overheard eval {name}", *ctx.args]
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=False)
+    except ImportError as exc:
+        raise OverheardError(
+            f"evaluation {name} needs an extra that is not installed: {exc}"
+        ) from None
+    finally:
+        sys.argv = argv
+
+
 # --------------------------------------------------------------------------------- bench
 
 
@@ -898,8 +953,12 @@ def bench_sentences(jsonl: Path | None, limit: int | None) -> None:
     "--transcribe/--no-transcribe", default=True, show_default=True,
     help="Transcribe the sample calls (about a minute on a laptop CPU).",
 )  # fmt: skip
+@click.option(
+    "--serve", "then_serve", is_flag=True,
+    help="Then open the workbench on http://127.0.0.1:8765/ (Ctrl-C stops it).",
+)  # fmt: skip
 @click.pass_context
-def demo(ctx: click.Context, samples: Path | None, transcribe: bool) -> None:
+def demo(ctx: click.Context, samples: Path | None, transcribe: bool, then_serve: bool) -> None:
     """Ingest the bundled samples (reports in English and Russian, synthetic intercepted calls)
     into the case and show what was found.
 
@@ -932,9 +991,14 @@ def demo(ctx: click.Context, samples: Path | None, transcribe: bool) -> None:
         ctx.invoke(search, query=query, limit=3, offset=0, language=None, kind=None, raw=False,
                    as_json=False)  # fmt: skip
     out.print(
-        "\nNext: [bold]overheard show 1[/], [bold]overheard search WORDS[/], "
-        "[bold]overheard export -o record.jsonl[/]"
+        "\nNext: [bold]overheard show 4[/], [bold]overheard search WORDS[/], "
+        "[bold]overheard export -o record.jsonl[/], [bold]overheard serve --open[/]"
     )
+    if then_serve:
+        serve = cli.get_command(ctx, "serve")
+        if serve is None:
+            raise OverheardError("the workbench needs the web extra: pip install 'overheard[web]'")
+        ctx.invoke(serve, host="127.0.0.1", port=8765, token=None, open_browser=True)
 
 
 def _samples_dir() -> Path:

@@ -34,7 +34,7 @@ _rich = build_rich_case(_folder)
 atexit.register(shutil.rmtree, _folder, True)
 atexit.register(_rich.case.close)
 schema = schemathesis.openapi.from_asgi(
-    "/openapi.json", create_app(_rich.case, allowed_hosts=["*"])
+    "/openapi.json", create_app(_rich.case, allowed_hosts=["*"], process_uploads=False)
 )
 
 

@@ -66,7 +66,7 @@ def server(rich) -> Iterator[str]:  # type: ignore[no-untyped-def]
     import uvicorn
 
     port = _free_port()
-    app = create_app(rich.case, masker=_masker())
+    app = create_app(rich.case, masker=_masker(), process_uploads=False)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)

@@ -19,7 +19,9 @@ from .conftest import SAMPLES
 def test_upload_ingests_and_refuses_like_the_cli(empty_case: Case, tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = SAMPLES / "intercepts" / "bad_truncated.ogg"
     good = SAMPLES / "reports" / "perehvat-ru.txt"
-    with TestClient(create_app(empty_case), base_url="http://127.0.0.1") as c:
+    with TestClient(
+        create_app(empty_case, process_uploads=False), base_url="http://127.0.0.1"
+    ) as c:
         response = c.post(
             "/upload.json",
             files=[
@@ -50,7 +52,9 @@ def test_upload_ingests_and_refuses_like_the_cli(empty_case: Case, tmp_path) -> 
 
 
 def test_upload_form_answers_htmx_with_a_fragment(empty_case: Case) -> None:
-    with TestClient(create_app(empty_case), base_url="http://127.0.0.1") as c:
+    with TestClient(
+        create_app(empty_case, process_uploads=False), base_url="http://127.0.0.1"
+    ) as c:
         response = c.post(
             "/upload",
             files={"files": ("empty.txt", b"", "text/plain")},
@@ -79,3 +83,28 @@ def test_safe_name_never_names_a_path(name: str) -> None:
     out = safe_name(name, 0)
     assert out and "/" not in out and "\\" not in out and not out.startswith(".")
     assert len(out) <= 200
+
+
+def test_uploaded_text_is_analysed_in_the_background(empty_case: Case) -> None:
+    pytest.importorskip("overheard.text.analyze", reason="text extra not installed")
+    import time
+
+    from sqlalchemy import func, select
+
+    from overheard.store.schema import Origin, Statement
+
+    good = SAMPLES / "reports" / "perehvat-ru.txt"
+    with TestClient(create_app(empty_case), base_url="http://127.0.0.1") as c:
+        result = c.post(
+            "/upload.json", files={"files": (good.name, good.read_bytes(), "text/plain")}
+        ).json()
+        assert result["summary"]["new"] == 1
+        deadline = time.monotonic() + 120
+        statements = 0
+        while time.monotonic() < deadline and not statements:
+            time.sleep(0.5)
+            with empty_case.reader() as s:
+                statements = s.scalar(select(func.count()).select_from(Statement)) or 0
+        assert statements > 0, "the uploaded report was not analysed"
+        with empty_case.reader() as s:
+            assert s.scalars(select(Origin.path)).one() == f"upload:{good.name}"

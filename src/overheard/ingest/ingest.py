@@ -93,6 +93,7 @@ class Ingestor:
     ) -> None:
         self.case = case
         self.workers = workers if workers is not None else default_workers()
+        self._labels: dict[str, str] = {}
         self.settings = settings
         self.source_name = source
         self.encoding = encoding
@@ -111,10 +112,13 @@ class Ingestor:
         paths: list[Path],
         on_file: Callable[[Path, list[Outcome]], None] | None = None,
         on_total: Callable[[int], None] | None = None,
+        labels: dict[Path, str] | None = None,
     ) -> IngestReport:
         """Ingest every file under ``paths``. Reading, parsing, language ID and sentence
         splitting run in ``workers`` processes; each document is then written by this process
-        in its own transaction, in input order."""
+        in its own transaction, in input order. ``labels`` names files where their path is not
+        what a user knows them by (an upload's temporary file: its original name)."""
+        self._labels = {str(k): v for k, v in (labels or {}).items()}
         report = IngestReport()
         found = list(expand(paths))
         if on_total:
@@ -131,7 +135,7 @@ class Ingestor:
         try:
             for item in found:
                 if item.error:
-                    outcomes = [self._fail(str(item.path), None, None, item.error)]
+                    outcomes = [self._fail(self._shown(item.path), None, None, item.error)]
                 else:
                     outcomes = self._write(next(reads))
                 report.outcomes.extend(outcomes)
@@ -164,8 +168,11 @@ class Ingestor:
 
     # ------------------------------------------------------------------------------ write
 
+    def _shown(self, path: Path) -> str:
+        return self._labels.get(str(path), str(path))
+
     def _write(self, read: FileRead) -> list[Outcome]:
-        shown = str(read.path)
+        shown = self._shown(read.path)
         if read.sha is not None:  # its original may be new: make it durable with the next flush
             self.case.blobs.unflushed += 1
         if read.error is not None:
@@ -194,7 +201,7 @@ class Ingestor:
         rec: formats.Record,
         prepared: text_stage.PreparedText | None,
     ) -> Outcome:
-        shown = str(path)
+        shown = self._shown(path)
         fingerprint = text_fingerprint(rec.text)
         with self.case.session() as s:
             existing = s.scalar(
@@ -273,7 +280,7 @@ class Ingestor:
     # ------------------------------------------------------------------------------ audio
 
     def _store_audio(self, read: FileRead) -> Outcome:
-        shown = str(read.path)
+        shown = self._shown(read.path)
         sha = read.sha
         assert sha is not None
         with self.case.session() as s:

@@ -552,8 +552,8 @@ SourceName = Annotated[
     tags=["upload"],
     summary="Ingest uploaded files (same path and errors as `overheard ingest`)",
 )
-def upload_json(case: CaseDep, files: Files, source: SourceName = None) -> Record:
-    return ingest_uploads(case, files, source or None)
+def upload_json(request: Request, case: CaseDep, files: Files, source: SourceName = None) -> Record:
+    return ingest_uploads(case, files, source or None, request.app.state.process_uploads)
 
 
 @router.post(
@@ -566,7 +566,7 @@ def upload_json(case: CaseDep, files: Files, source: SourceName = None) -> Recor
 def upload_html(
     request: Request, case: CaseDep, files: Files, source: SourceName = None
 ) -> Response:
-    result = ingest_uploads(case, files, source or None)
+    result = ingest_uploads(case, files, source or None, request.app.state.process_uploads)
     templates = request.app.state.templates
     if request.headers.get("hx-request"):
         return templates.TemplateResponse(request, "_upload_result.html", {"result": result})  # type: ignore[no-any-return]

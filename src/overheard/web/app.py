@@ -60,10 +60,12 @@ def create_app(
     token: str | None = None,
     allowed_hosts: list[str] | None = None,
     masker: Masker | None = None,
+    process_uploads: bool = True,
 ) -> FastAPI:
     """The workbench over ``case``. ``allowed_hosts`` defaults to the loopback names; pass
     ``["*"]`` when a token guards a non-loopback address. ``masker`` defaults to the speech
-    room's profanity filter when it is installed."""
+    room's profanity filter when it is installed. ``process_uploads``: transcribe and analyse
+    uploaded files in the background, as a CLI ingest would."""
     from overheard.web import api
 
     app = FastAPI(
@@ -80,6 +82,7 @@ def create_app(
     app.state.case = case
     app.state.masker = masker if masker is not None else load_masker()
     app.state.token = token
+    app.state.process_uploads = process_uploads
     app.state.vendor_ready = (VENDOR / "htmx.min.js").is_file()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templating.install(templates.env)

@@ -422,6 +422,8 @@ def place_coordinates(meta: dict[str, Any] | None) -> tuple[float, float] | None
     """(latitude, longitude) of a place entity, from what the gazetteer stored in its meta."""
     if not meta:
         return None
+    if isinstance(meta.get("geo"), dict):  # as the analysis stage stores a resolved place
+        meta = meta["geo"]
     for lat_key, lon_key in (("latitude", "longitude"), ("lat", "lon"), ("lat", "lng")):
         lat, lon = meta.get(lat_key), meta.get(lon_key)
         if isinstance(lat, int | float) and isinstance(lon, int | float):

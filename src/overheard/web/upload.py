@@ -35,12 +35,15 @@ def safe_name(filename: str | None, index: int) -> str:
     return name[:200] or f"upload-{index}"
 
 
-def ingest_uploads(case: Case, uploads: list[Any], source: str | None = None) -> dict[str, Any]:
+def ingest_uploads(
+    case: Case, uploads: list[Any], source: str | None = None, process: bool = True
+) -> dict[str, Any]:
     from overheard.ingest.ingest import Ingestor
 
     folder = Path(tempfile.mkdtemp(prefix="overheard-upload-"))
     try:
         paths: list[Path] = []
+        labels: dict[Path, str] = {}
         for i, upload in enumerate(uploads):
             path = folder / safe_name(upload.filename, i)
             if path.exists():  # two uploads with one name: the second gets a folder of its own
@@ -49,10 +52,19 @@ def ingest_uploads(case: Case, uploads: list[Any], source: str | None = None) ->
             with path.open("wb") as out:
                 shutil.copyfileobj(upload.file, out, CHUNK)
             paths.append(path)
+            labels[path] = f"upload:{path.name}"
         with _INGEST_LOCK:
             # One process: the server must not fork a pool for a handful of files.
-            report = Ingestor(case, Settings(), source=source, workers=1).ingest(paths)
-        names = {str(p): p.name for p in paths}
+            report = Ingestor(case, Settings(), source=source, workers=1).ingest(
+                paths, labels=labels
+            )
+        if process and report.count("new"):
+            # Transcription and analysis as after a CLI ingest, without holding the request:
+            # the documents show as awaiting until their stage has run.
+            from overheard.pipeline.process import process_in_background
+
+            process_in_background(case, Settings())
+        names = {label: p.name for p, label in labels.items()}
         outcomes = [
             {
                 "file": names.get(o.path, Path(o.path).name),
