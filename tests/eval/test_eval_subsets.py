@@ -1,0 +1,85 @@
+"""The evaluations, on subsets, against the gold data in ../shared/data (CI has it; a user's
+clone does not, and then every test here says it is skipped). Floors sit well below the full
+runs recorded in docs/EVAL.md: they catch a broken stage, they are not the score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+needs_data = pytest.mark.skipif(
+    not DATA.is_dir(), reason=f"evaluation skipped: no gold data at {DATA} (../shared/data)"
+)
+
+
+def _needs(folder: str) -> None:
+    if not (DATA / folder).exists():
+        pytest.skip(f"evaluation skipped: {DATA / folder} is missing")
+
+
+@needs_data
+def test_ner_ru_subset_keeps_natasha_scores():
+    pytest.importorskip("overheard.text.analyze", reason="text extra not installed")
+    from overheard.eval import ner_ru
+
+    _needs("ner-ru")
+    result = ner_ru.run(DATA, 40)
+    ne5 = result["corpora"]["ne5"]["scores"]
+    for label, floor in (("PER", 0.9), ("LOC", 0.88), ("ORG", 0.75)):
+        ours, theirs = ne5["overheard"][label]["f1"], ne5["natasha"][label]["f1"]
+        assert ours >= floor, (label, ours)
+        assert ours >= theirs - 0.02, f"{label}: our rules cost natasha {theirs - ours:.3f} F1"
+
+
+@needs_data
+def test_polnear_subset():
+    pytest.importorskip("overheard.text.analyze", reason="text extra not installed")
+    from overheard.eval import polnear
+
+    _needs("polnear")
+    dev = polnear.run(DATA, 8)["splits"]["dev"]
+    assert dev["Content"]["overlap"]["f1"] >= 0.4
+    assert dev["Source"]["overlap"]["f1"] >= 0.3
+
+
+@needs_data
+def test_plover_subset():
+    pytest.importorskip("overheard.text.analyze", reason="text extra not installed")
+    from overheard.eval import plover
+
+    _needs("plover")
+    assert plover.run(DATA, 80)["accuracy"] >= 0.5
+
+
+@needs_data
+def test_geoparsing_subset():
+    pytest.importorskip("overheard.text.analyze", reason="text extra not installed")
+    from overheard.eval import geoparsing
+
+    _needs("geoparsing")
+    gwn = geoparsing.run(DATA, 8)["corpora"]["GWN@5000"]
+    assert gwn["toponyms"] > 20 and gwn["within_161km"] >= 0.25
+
+
+@needs_data
+def test_speech_subset_intercepts():
+    speech = pytest.importorskip("overheard.eval.speech", reason="speech extra not installed")
+    from overheard.speech.transcribe import Transcriber
+
+    _needs("intercepts")
+    items = {
+        label.split("/")[-1]: (path, ref, label)
+        for path, ref, label in speech._intercept_items(DATA / "intercepts")
+    }
+    transcriber = Transcriber()
+    results = {
+        name: speech.score_clip(transcriber, *items[name])
+        for name in ("call_02.ogg", "call_08.wav", "bad_truncated.ogg", "bad_not_audio.wav")
+    }
+    russian = results["call_02.ogg"]
+    assert russian.status == "ok" and russian.cer is not None and russian.cer < 0.35
+    assert results["call_08.wav"].segments == 0
+    assert results["bad_truncated.ogg"].status == "rejected"
+    assert results["bad_not_audio.wav"].status == "rejected"
