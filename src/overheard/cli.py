@@ -783,7 +783,10 @@ def list_documents(state: State, kind: str | None, failures: bool, as_json: bool
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "srt", "vtt"]), default="jsonl",
+    show_default=True, help="jsonl: the whole record. srt/vtt: subtitles of one recording.",
+)  # fmt: skip
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File (default stdout)."
 )
@@ -794,20 +797,39 @@ def list_documents(state: State, kind: str | None, failures: bool, as_json: bool
     help="Only these record types (repeatable).",
 )  # fmt: skip
 @click.option("--no-text", is_flag=True, help="Leave documents' full text out (segments keep it).")
+@click.option("--document", "document", help="The recording to subtitle (srt/vtt).")
+@click.option("--masked", is_flag=True, help="srt/vtt: the publication rendering, swearing masked.")
 @click.pass_obj
 def export(
-    state: State, fmt: str, output: Path | None, types: tuple[str, ...], no_text: bool
+    state: State,
+    fmt: str,
+    output: Path | None,
+    types: tuple[str, ...],
+    no_text: bool,
+    document: str | None,
+    masked: bool,
 ) -> None:
-    """Export the whole record, one JSON object a line (schema: docs/EXPORT.md).
+    """Export the whole record, one JSON object a line (schema: docs/EXPORT.md), or one
+    recording's transcript as subtitles with speaker labels.
 
     \b
     Example:
       overheard export --format jsonl -o record.jsonl
       overheard export --type statement | jq .act
+      overheard export --format srt --document 7 -o call.srt
+      overheard export --format vtt --document 7 --masked
     """
+    case = state.open_case()
+    if fmt in ("srt", "vtt"):
+        text = _subtitles(case, fmt, document, masked)
+        if output:
+            output.write_text(text, encoding="utf-8")
+            click.echo(f"wrote {output}", err=True)
+        else:
+            click.echo(text, nl=False)
+        return
     from overheard.export.jsonl import TYPES, records
 
-    case = state.open_case()
     chosen = types or TYPES
     stream = output.open("w", encoding="utf-8") if output else sys.stdout
     count = 0
@@ -820,6 +842,45 @@ def export(
             stream.close()
     if output:
         click.echo(f"wrote {count} records to {output}", err=True)
+
+
+def _subtitles(case: Any, fmt: str, document: str | None, masked: bool) -> str:
+    from dataclasses import dataclass
+
+    from overheard.store.lookup import find_document
+
+    if not document:
+        raise OverheardError(f"--format {fmt} needs --document ID (a transcribed recording)")
+    try:
+        from overheard.speech.subtitles import to_srt, to_vtt
+    except ImportError as exc:
+        raise OverheardError(f"subtitles need the speech extra: {exc}") from None
+    render = None
+    if masked:
+        from overheard.speech.profanity import mask
+
+        render = mask
+
+    @dataclass
+    class Cue:
+        start: float
+        end: float
+        speaker: str
+        text: str
+
+    with case.reader() as s:
+        doc = find_document(s, document)
+        if doc.kind == "text":
+            raise OverheardError(f"document {doc.id} is a text, not a recording: no subtitles")
+        cues = [Cue(x.start_s or 0.0, x.end_s or 0.0, x.speaker or "?", x.text)
+                for x in doc.segments if x.start_s is not None]  # fmt: skip
+        if not cues and doc.status == "no_speech":
+            raise OverheardError(f"document {doc.id} has no speech in it: no subtitles")
+        if not cues:
+            raise OverheardError(
+                f"document {doc.id} has no transcript ({doc.status}); run 'overheard process'"
+            )
+    return (to_srt if fmt == "srt" else to_vtt)(cues, render)
 
 
 # ---------------------------------------------------------------------------------- eval

@@ -62,6 +62,12 @@ _ALLOW = re.compile(
     r"сукн\w*|сукров\w*|"
     r"страхуй\w*|застрахуй\w*|перестрахуй\w*|"
     r"скипидар\w*|"
+    # Found by running the filter over Collection5 and factRuEval (10,000 news words) and the
+    # intercepts: «командир» (the commonest word of a military call) and its family carry
+    # «манд», «дебаты» and «колебаться» carry «еба», «расслабляться» and «усугубляет» «бля».
+    r"\w*команд\w*|\w*мандир\w*|мандат\w*|мандарин\w*|мандраж\w*|раймонд\w*|"
+    r"дебат\w*|\w*колеба\w*|\w*слабл\w*|\w*губл\w*|\w*благ\w*|"
+    r"sex|sexes|sexual\w*|"
     r"dickens|dickinson|scunthorpe|cocktail\w*|assess\w*|assum\w*|class\w*|pass\w*|"
     r"shitake|shiitake|bassist|analy\w*|title\w*"
     r")$"
