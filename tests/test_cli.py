@@ -127,3 +127,29 @@ def test_demo_runs_on_bundled_samples(run):
     assert "0 failed" in result.output
     assert "call_01" in result.output
     assert "Перехват" in result.output
+
+
+def test_subtitles_of_a_recording(run, samples, tmp_path):
+    pytest.importorskip("overheard.speech.subtitles", reason="speech extra not installed")
+    from sqlalchemy import select
+
+    from overheard.store import Case
+    from overheard.store.schema import Document, Segment
+
+    run("ingest", "--no-transcribe", "--no-analyze", str(samples / "intercepts" / "call_02.ogg"))
+    case = Case.open(tmp_path / "case")
+    with case.session() as s:
+        doc = s.scalars(select(Document)).one()
+        doc.status = "transcribed"
+        s.add(Segment(document_id=doc.id, idx=0, start_s=1.0, end_s=3.5, speaker="A",
+                      language="ru", text="Командир сказал: нахуй такую помощь."))  # fmt: skip
+        s.add(Segment(document_id=doc.id, idx=1, start_s=4.0, end_s=6.0, speaker="B",
+                      language="ru", text="Ладно, не ори."))  # fmt: skip
+    case.close()
+    srt = run("export", "--format", "srt", "--document", "1").output
+    assert "00:00:01,000 --> 00:00:03,500" in srt and "[A] Командир сказал: нахуй" in srt
+    vtt = run("export", "--format", "vtt", "--document", "1", "--masked").output
+    assert vtt.startswith("WEBVTT") and "<v B>Ладно, не ори.</v>" in vtt
+    assert "на***" in vtt and "Командир" in vtt
+    result = run("export", "--format", "srt")
+    assert result.exit_code == 1 and "--document" in result.output
