@@ -49,6 +49,7 @@ def test_reports_analysed_with_evidence(case, settings, samples):
         counts = (
             s.scalar(select(func.count()).select_from(Mention)),
             s.scalar(select(func.count()).select_from(Statement)),
+            s.scalar(select(func.count()).select_from(Entity)),
         )
 
     # again: replaced, not doubled
@@ -57,6 +58,7 @@ def test_reports_analysed_with_evidence(case, settings, samples):
         assert counts == (
             s.scalar(select(func.count()).select_from(Mention)),
             s.scalar(select(func.count()).select_from(Statement)),
+            s.scalar(select(func.count()).select_from(Entity)),  # superseded ones dropped
         )
 
     validator = jsonschema.Draft202012Validator(schema())

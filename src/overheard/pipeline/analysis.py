@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, union
 from sqlalchemy.orm import Session
 
 from overheard.errors import NotAvailable
@@ -28,6 +28,8 @@ from overheard.store.case import Case
 from overheard.store.schema import Document, Entity, Event, Mention, Segment, Statement
 
 ANALYSED_KEY = "analysed_by"
+# How analysis results are stored and linked (bump when that changes: cases re-analyse).
+STAGE_VERSION = "2"
 
 
 @dataclass
@@ -53,7 +55,7 @@ def _version() -> str:
     from overheard.text.analyze import provenance
 
     prov = provenance()
-    return f"{prov['component']} {prov['version']}"
+    return f"{prov['component']} {prov['version']}+stage{STAGE_VERSION}"
 
 
 def pending(case: Case, redo: bool = False, ids: list[int] | None = None) -> list[int]:
@@ -114,7 +116,21 @@ def analyse_documents(
             on_done(outcome)
     with case.session() as s:
         runs.finish(s)
+        _drop_orphan_entities(s)
     return outcomes
+
+
+def _drop_orphan_entities(s: Session) -> None:
+    """Entities no mention, statement or event points at any more (a re-analysis superseded
+    them) go: the record must not keep names nothing supports."""
+    used = union(
+        select(Mention.entity_id).where(Mention.entity_id.is_not(None)),
+        select(Statement.speaker_entity_id).where(Statement.speaker_entity_id.is_not(None)),
+        select(Event.actor_entity_id).where(Event.actor_entity_id.is_not(None)),
+        select(Event.recipient_entity_id).where(Event.recipient_entity_id.is_not(None)),
+        select(Event.place_entity_id).where(Event.place_entity_id.is_not(None)),
+    )
+    s.execute(delete(Entity).where(Entity.id.not_in(used)))
 
 
 def _clean(text: str) -> str | None:
