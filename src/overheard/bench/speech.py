@@ -56,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("speech benchmark SKIPPED: no intercept clips found")
         return 0
     base_rss = _peak_rss_mb()
+    # Other processes on the same cores inflate every number here: record the load.
+    load_before = _load()
     clock = time.perf_counter()
     options: dict[str, object] = {"translate": args.translate}
     if args.beam_size:
@@ -104,9 +106,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines.append(f"| {name} | {dur:.1f} | {wall:.2f} | {wall / dur:.3f} | {cells} |")
     cells = " | ".join(f"{totals[s] / audio_s:.3f}" for s in _STAGES if totals.get(s))
     lines.append(f"| **all** | {audio_s:.1f} | {whole:.2f} | **{whole / audio_s:.3f}** | {cells} |")
+    speech_rows = [r for r in rows if sum(r[3].get(s, 0.0) for s in ("asr",)) > 0]
+    speech_audio = sum(r[1] for r in speech_rows)
+    speech_wall = sum(r[2] for r in speech_rows)
     lines += [
         "",
-        f"- whole pipeline RTF {whole / audio_s:.3f} (stage columns are RTF per stage)",
+        f"- whole pipeline RTF {whole / audio_s:.3f} (stage columns are RTF per stage); "
+        f"clips with speech only: {speech_wall / max(speech_audio, 1e-9):.3f}",
+        f"- load average before/after: {load_before} / {_load()}",
         f"- model load {load_s:.2f} s, first-call warm-up {warm_s:.2f} s (once per process)",
         f"- peak RSS {_peak_rss_mb():.0f} MB (process before loading: {base_rss:.0f} MB)",
         f"- per-clip wall times: median {np.median([r[2] for r in rows]):.2f} s",
@@ -116,6 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.write:
         write_section(args.write, "Speech", text)
     return 0
+
+
+def _load() -> str:
+    import os
+
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _cpu_note() -> str:
