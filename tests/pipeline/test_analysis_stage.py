@@ -46,6 +46,11 @@ def test_reports_analysed_with_evidence(case, settings, samples):
         hedged = s.scalars(select(Statement).where(Statement.hedged.is_(True))).all()
         assert any("allegedly" in (st.hedges or []) for st in hedged)
         assert s.scalar(select(func.count()).select_from(Event)) > 0
+        # The Russian report has no publication date: its dateline («4 марта 2025 года»)
+        # anchors «в ночь на 3 марта» (the night before the 3rd) and «завтра».
+        night = s.scalars(select(Mention).where(Mention.text == "в ночь на 3 марта")).one()
+        assert night.normal == "2025-03-02T21:00:00"
+        assert "1969" not in " ".join(filter(None, s.scalars(select(Mention.normal))))
         counts = (
             s.scalar(select(func.count()).select_from(Mention)),
             s.scalar(select(func.count()).select_from(Statement)),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, union
@@ -29,7 +30,7 @@ from overheard.store.schema import Document, Entity, Event, Mention, Segment, St
 
 ANALYSED_KEY = "analysed_by"
 # How analysis results are stored and linked (bump when that changes: cases re-analyse).
-STAGE_VERSION = "2"
+STAGE_VERSION = "3"
 
 
 @dataclass
@@ -96,7 +97,8 @@ def analyse_documents(
             outcome = AnalysisOutcome(doc_id, doc.title)
             try:
                 if doc.kind == "text" and doc.text:
-                    result = analyze(doc.text, doc.language or "en", doc.published_at)
+                    anchor = doc.published_at or _dateline(doc.text, doc.language or "en")
+                    result = analyze(doc.text, doc.language or "en", anchor)
                     _store(s, doc, result, run_id, entity_cache, outcome,
                            segment_of=_locator(list(doc.segments)))  # fmt: skip
                 else:
@@ -118,6 +120,17 @@ def analyse_documents(
         runs.finish(s)
         _drop_orphan_entities(s)
     return outcomes
+
+
+def _dateline(text: str, lang: str) -> datetime | None:
+    """A report without a publication date usually dates itself in its first lines
+    («4 марта 2025 года.», "KYIV, March 4, 2025 —"): that date anchors its relative ones."""
+    from overheard.text.dates import find_dates
+
+    for expr in find_dates(text[:400], lang, None):
+        if expr.value is not None and not expr.relative and expr.granularity in ("day", "time"):
+            return expr.value
+    return None
 
 
 def _drop_orphan_entities(s: Session) -> None:

@@ -124,6 +124,8 @@ def normalise(text: str, lang: str, doc_date: datetime | None) -> tuple[datetime
     base = (doc_date or datetime(1970, 1, 1)).replace(tzinfo=None)
     core = _EN_LEADING.sub("", text.strip())
     night = _NIGHT.search(core)
+    if night and doc_date is None and not re.search(r"\d{4}", core):
+        return None, "night"  # a year-less night means nothing without the document's date
     if night:
         # «в ночь на 3 марта»: the night that ends on the morning of 3 March.
         day = _parse(f"{night.group(1)} {night.group(2)}", lang, base)
