@@ -211,7 +211,8 @@ def _settings(max_size: str | None, languages: str | None) -> Settings:
     )
 
 
-def _run_with_progress(ingestor: Any, paths: list[Path], quiet: bool = False) -> Any:
+def _progress(label: str, quiet: bool, seconds: bool = False) -> Any:
+    """A progress bar on stderr (elapsed, remaining), silent when not on a terminal."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -222,18 +223,18 @@ def _run_with_progress(ingestor: Any, paths: list[Path], quiet: bool = False) ->
     )
 
     console = _stderr_console()
-    with Progress(
-        TextColumn("[bold]ingest[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        transient=True,
-        disable=quiet or not console.is_terminal,
-    ) as progress:
+    count = (
+        TextColumn("{task.completed:.0f}/{task.total:.0f} s") if seconds else MofNCompleteColumn()
+    )
+    return Progress(
+        TextColumn(f"[bold]{label}[/]"), BarColumn(), count, TimeElapsedColumn(),
+        TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.description}"),
+        console=console, transient=True, disable=quiet or not console.is_terminal,
+    )  # fmt: skip
+
+
+def _run_with_progress(ingestor: Any, paths: list[Path], quiet: bool = False) -> Any:
+    with _progress("ingest", quiet) as progress:
         task = progress.add_task("", total=None)
 
         def on_total(n: int) -> None:
@@ -304,27 +305,7 @@ def _transcribe_pending(
                 f"{len(todo)} recording(s) await transcription: {exc}", markup=False
             )
         return []
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    console = _stderr_console()
-    with Progress(
-        TextColumn("[bold]transcribe[/]"),
-        BarColumn(),
-        TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        transient=True,
-        disable=quiet or not console.is_terminal,
-    ) as progress:
+    with _progress("transcribe", quiet, seconds=True) as progress:
         from sqlalchemy import func, select
 
         from overheard.store.schema import Document
@@ -386,15 +367,8 @@ def _analyse_pending(
     todo = analysis.pending(case, redo=redo, ids=ids)
     if not todo:
         return []
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    console = _stderr_console()
-    with Progress(
-        TextColumn("[bold]analyse[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console, transient=True,
-        disable=quiet or not console.is_terminal,
-    ) as progress:  # fmt: skip
-        task = progress.add_task("", total=len(todo))
+    with _progress("analyse", quiet) as progress:
+        task = progress.add_task("loading models…", total=len(todo))
         return analysis.analyse_documents(
             case,
             todo,

@@ -77,6 +77,23 @@ class Hit:
         return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(text) else "")
 
 
+def _filters(
+    params: dict[str, Any], language: str | None, kind: str | None, document_id: int | None
+) -> str:
+    """The WHERE additions for the filters a search may take (adds their parameters)."""
+    filters = []
+    if language:
+        filters.append("s.language = :language")
+        params["language"] = language
+    if kind:
+        filters.append("d.kind = :kind")
+        params["kind"] = kind
+    if document_id is not None:
+        filters.append("s.document_id = :document_id")
+        params["document_id"] = document_id
+    return "".join(f" AND {f}" for f in filters)
+
+
 def _spans(highlighted: str) -> list[tuple[int, int]]:
     spans, pos, start = [], 0, None
     for ch in highlighted:
@@ -107,17 +124,8 @@ def search(
     if case.engine.dialect.name != "sqlite":
         raise NotAvailable(f"full-text search is not implemented for {case.engine.dialect.name}")
     match = fold(query) if raw else build_query(query)
-    filters, params = [], {"match": match, "limit": limit, "offset": offset}
-    if language:
-        filters.append("s.language = :language")
-        params["language"] = language
-    if kind:
-        filters.append("d.kind = :kind")
-        params["kind"] = kind
-    if document_id is not None:
-        filters.append("s.document_id = :document_id")
-        params["document_id"] = document_id
-    where = "".join(f" AND {f}" for f in filters)
+    params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset}
+    where = _filters(params, language, kind, document_id)
     statement = sql(
         f"""
         SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language, s.speaker,
@@ -198,17 +206,8 @@ def _search_postgres(
         tsquery, words = fold(query), _WORD.findall(fold(query).lower())
     else:
         tsquery, words = _tsquery(query)
-    filters, params = [], {"q": tsquery, "limit": limit, "offset": offset}
-    if language:
-        filters.append("s.language = :language")
-        params["language"] = language
-    if kind:
-        filters.append("d.kind = :kind")
-        params["kind"] = kind
-    if document_id is not None:
-        filters.append("s.document_id = :document_id")
-        params["document_id"] = document_id
-    where = "".join(f" AND {f}" for f in filters)
+    params: dict[str, Any] = {"q": tsquery, "limit": limit, "offset": offset}
+    where = _filters(params, language, kind, document_id)
     statement = sql(
         f"""
         SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language, s.speaker,
