@@ -1,9 +1,7 @@
 """Speech: decode, VAD, diarization, language ID, ASR, translation, subtitles (issue 3).
 
-Heavy back-ends (faster-whisper, resemblyzer, torch) are imported lazily, so importing this
-package is cheap and a missing back-end surfaces as NotAvailable only when it is used.
+Nothing heavy is imported here: ``from overheard.speech.cli import transcribe_command`` must
+stay cheap for the main CLI, and a missing back-end (faster-whisper, resemblyzer, torch)
+surfaces as NotAvailable only when it is used. Import from the submodules:
+``overheard.speech.audio.load_audio``, ``overheard.speech.transcribe.Transcriber``.
 """
-
-from overheard.speech.audio import Audio, load_audio
-
-__all__ = ["Audio", "load_audio"]
