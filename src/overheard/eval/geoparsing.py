@@ -116,7 +116,7 @@ def score(
             if (
                 top["lat"] is not None
                 and top["lon"] is not None
-                and (best.feature != "admin1")
+                and (best.latitude, best.longitude) != (0.0, 0.0)
                 and _km(best.latitude, best.longitude, top["lat"], top["lon"]) <= 161
             ):
                 near += 1

