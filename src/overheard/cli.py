@@ -54,7 +54,12 @@ class OverheardGroup(click.Group):
                 raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+        except click.UsageError:
+            raise
+        except click.ClickException as exc:  # a subcommand's own one-line error: same form
+            click.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
