@@ -7,6 +7,11 @@ article's other toponyms as context. Reported: exact GeoNames-id accuracy and ac
 wrong), and how many names the gazetteer knew at all. GWN's non-locational toponyms are
 skipped. The anchors (Mordecai 3) were measured on held-out subsets, not these whole files.
 
+End to end, the product's own English mentions (``entities.extract_mentions``: spaCy plus the
+gazetteer rule) are resolved the same way and matched to the gold spans by overlap: detection
+precision/recall over all locational gold toponyms, then resolution accuracy on the matched
+ones with a GeoNames id, and over every gold toponym with an id (a miss counts as wrong).
+
     python -m overheard.eval.geoparsing [--data DIR] [--limit N]
 """
 
@@ -44,13 +49,13 @@ def load_gwn(path: Path, limit: int | None) -> list[tuple[str, list[dict[str, An
         tops = []
         for t in article.iter("toponym"):
             gid = (t.findtext("geonamesID") or "").strip()
-            if not gid or (t.findtext("nonLocational") or "").strip() == "Yes":
+            if (t.findtext("nonLocational") or "").strip() == "Yes":
                 continue
             tops.append(
                 {
                     "start": int(t.findtext("start") or 0),
                     "end": int(t.findtext("end") or 0),
-                    "id": int(gid),
+                    "id": int(gid) if gid.isdigit() else None,
                     "lat": _float(t.find("latitude")),
                     "lon": _float(t.find("longitude")),
                 }
@@ -68,15 +73,14 @@ def load_lgl(path: Path, limit: int | None) -> list[tuple[str, list[dict[str, An
         tops = []
         for t in article.iter("toponym"):
             tag = t.find("gaztag")
-            if tag is None or not tag.get("geonameid"):
-                continue
+            gid = (tag.get("geonameid") or "") if tag is not None else ""
             tops.append(
                 {
                     "start": int(t.findtext("start") or 0),
                     "end": int(t.findtext("end") or 0),
-                    "id": int(tag.get("geonameid") or 0),
-                    "lat": _float(tag.find("lat")),
-                    "lon": _float(tag.find("lon")),
+                    "id": int(gid) if gid.isdigit() else None,
+                    "lat": _float(tag.find("lat")) if tag is not None else None,
+                    "lon": _float(tag.find("lon")) if tag is not None else None,
                 }
             )
         out.append((text, tops))
@@ -93,7 +97,8 @@ def score(
 
     n = exact = near = known = 0
     started = time.perf_counter()
-    for text, tops in articles:
+    for text, all_tops in articles:
+        tops = [t for t in all_tops if t["id"] is not None]
         mentions = [
             Mention(
                 t["start"],
@@ -108,25 +113,97 @@ def score(
         resolved = resolve_places(text, mentions, min_population)
         for top, res in zip(tops, resolved, strict=True):
             n += 1
-            best = res.best
-            if best is None:
+            if res.best is None:
                 continue
             known += 1
-            exact += best.geonameid == top["id"]
-            if (
-                top["lat"] is not None
-                and top["lon"] is not None
-                and (best.latitude, best.longitude) != (0.0, 0.0)
-                and _km(best.latitude, best.longitude, top["lat"], top["lon"]) <= 161
-            ):
-                near += 1
-            elif best.geonameid == top["id"]:
-                near += 1
+            right_id, right_place = _correct(res.best, top)
+            exact += right_id
+            near += right_place
     return {
         "toponyms": n,
         "known_to_gazetteer": known,
         "exact": round(exact / n, 4) if n else 0.0,
         "within_161km": round(near / n, 4) if n else 0.0,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _correct(best: Any, top: dict[str, Any]) -> tuple[bool, bool]:
+    """(the same GeoNames id, within 161 km of the gold point or the same id)."""
+    same = best.geonameid == top["id"]
+    near = (
+        top["lat"] is not None
+        and top["lon"] is not None
+        and (best.latitude, best.longitude) != (0.0, 0.0)
+        and _km(best.latitude, best.longitude, top["lat"], top["lon"]) <= 161
+    )
+    return same, same or near
+
+
+def _match(predicted: list[tuple[int, int]], gold: list[tuple[int, int]]) -> dict[int, int]:
+    """Predicted index → gold index, one to one, by the largest character overlap."""
+    pairs = sorted(
+        (
+            (-(min(pe, ge) - max(ps, gs)), i, j)
+            for i, (ps, pe) in enumerate(predicted)
+            for j, (gs, ge) in enumerate(gold)
+            if ps < ge and gs < pe
+        ),
+    )
+    out: dict[int, int] = {}
+    used: set[int] = set()
+    for _, i, j in pairs:
+        if i not in out and j not in used:
+            out[i] = j
+            used.add(j)
+    return out
+
+
+def score_end_to_end(articles: list[tuple[str, list[dict[str, Any]]]]) -> dict[str, Any]:
+    """The product's own English mentions (spaCy + gazetteer rule) and resolution, as
+    ``analyze`` runs them: detection precision/recall of GPE/LOC mentions against the gold
+    toponym spans (any overlap, one to one), then resolution accuracy on the matched ones
+    that have a GeoNames id, and over all gold toponyms with an id (end to end)."""
+    from overheard.text.entities import extract_mentions, parse_en
+    from overheard.text.places import resolve_places
+
+    predicted_n = gold_n = matched = 0
+    scored = exact = near = with_id = 0
+    started = time.perf_counter()
+    for text, tops in articles:
+        mentions = extract_mentions(text, "en", parse_en(text))
+        resolved = resolve_places(text, mentions)
+        spans = [(mentions[r.mention].start, mentions[r.mention].end) for r in resolved]
+        pairs = _match(spans, [(t["start"], t["end"]) for t in tops])
+        predicted_n += len(spans)
+        gold_n += len(tops)
+        matched += len(pairs)
+        with_id += sum(t["id"] is not None for t in tops)
+        for i, j in pairs.items():
+            top = tops[j]
+            if top["id"] is None:
+                continue
+            scored += 1
+            best = resolved[i].best
+            if best is not None:
+                right_id, right_place = _correct(best, top)
+                exact += right_id
+                near += right_place
+
+    def share(a: int, b: int) -> float:
+        return round(a / b, 4) if b else 0.0
+
+    return {
+        "gold_toponyms": gold_n,
+        "predicted": predicted_n,
+        "precision": share(matched, predicted_n),
+        "recall": share(matched, gold_n),
+        "recall_with_id": share(scored, with_id),
+        "matched_with_id": scored,
+        "exact_matched": share(exact, scored),
+        "within_161km_matched": share(near, scored),
+        "exact_all": share(exact, with_id),
+        "within_161km_all": share(near, with_id),
         "seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -167,6 +244,41 @@ def run(data_dir: Path, limit: int | None = None) -> dict[str, Any]:
         "anchor exact / 161 km",
     ]
     print_table("geoparsing, gold toponyms given", header, rows)
+    rows = []
+    for name, file, loader in (("GWN", "GWN.xml", load_gwn), ("LGL", "lgl.xml", load_lgl)):
+        if not (folder / file).exists():
+            continue
+        res = score_end_to_end(loader(folder / file, limit))
+        result["corpora"][f"{name}@end-to-end"] = res
+        rows.append(
+            [
+                name,
+                res["gold_toponyms"],
+                res["predicted"],
+                res["precision"],
+                res["recall"],
+                res["recall_with_id"],
+                res["matched_with_id"],
+                res["exact_matched"],
+                res["within_161km_matched"],
+                res["exact_all"],
+                res["within_161km_all"],
+            ]
+        )
+    header = [
+        "corpus",
+        "gold",
+        "predicted",
+        "P",
+        "R",
+        "R (w/ id)",
+        "matched w/ id",
+        "exact (matched)",
+        "161 km (matched)",
+        "exact (all)",
+        "161 km (all)",
+    ]
+    print_table("geoparsing, end to end (product NER + resolution, cities ≥ 5000)", header, rows)
     return result
 
 
