@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
@@ -112,33 +112,18 @@ def store_transcript(
         old = select(Segment.id).where(Segment.document_id == doc_id)
         s.execute(delete(Translation).where(Translation.segment_id.in_(old)))
         s.execute(delete(Segment).where(Segment.document_id == doc_id))
-        backend = f"whisper translate ({prov['model']}, {prov['version']})"
         spoken: dict[str, float] = {}
-        for idx, u in enumerate(transcript.utterances):
-            seg = Segment(
-                document_id=doc_id,
-                idx=idx,
-                start_s=round(u.start, 3),
-                end_s=round(u.end, 3),
-                speaker=u.speaker,
-                language=u.lang,
-                text=u.text,
-                confidence=round(u.confidence, 4),
-                meta=_utterance_meta(u),
-                run_id=run_id,
-            )
-            if u.translation_en and u.lang != "en":
-                seg.translations.append(
-                    Translation(
-                        language="en",
-                        text=u.translation_en,
-                        backend=backend,
-                        machine=True,
-                        run_id=run_id,
-                    )  # fmt: skip
-                )
+        for row in transcript.segment_rows():
+            translations = row.pop("translations")
+            seg = Segment(document_id=doc_id, run_id=run_id, **row)
+            # An English utterance "translated" to English is a copy, not a rendering.
+            seg.translations = [
+                Translation(run_id=run_id, **t) for t in translations if row["language"] != "en"
+            ]
             s.add(seg)
-            spoken[u.lang] = spoken.get(u.lang, 0.0) + (u.end - u.start)
+            spoken[row["language"]] = (
+                spoken.get(row["language"], 0.0) + row["end_s"] - row["start_s"]
+            )
         stats = transcript.as_dict()["stats"]
         doc.language = max(spoken, key=spoken.__getitem__) if spoken else None
         doc.language_confidence = None
@@ -163,14 +148,3 @@ def store_transcript(
             doc_id, doc.title, doc.status, len(transcript.utterances), doc.status_reason,
             stats["rtf"],
         )  # fmt: skip
-
-
-def _utterance_meta(u: Any) -> dict[str, Any]:
-    return {
-        "avg_logprob": round(u.avg_logprob, 4),
-        "no_speech_prob": round(u.no_speech_prob, 4),
-        "compression_ratio": round(u.compression_ratio, 3),
-        "language_probability": round(u.lang_prob, 4),
-        "channel": u.channel,
-        "words": [[round(w.start, 2), round(w.end, 2), w.word, round(w.prob, 3)] for w in u.words],
-    }
