@@ -670,7 +670,7 @@ def _print_document(data: dict[str, Any], source: str | None, segs: list[dict[st
         else:
             label = f"{ev['start_char']:>6}"
         lang = (
-            f" [{seg['language']}]"
+            f" \\[{seg['language']}]"
             if seg["language"] and seg["language"] != data["language"]
             else ""
         )
