@@ -153,3 +153,11 @@ def test_subtitles_of_a_recording(run, samples, tmp_path):
     assert "на***" in vtt and "Командир" in vtt
     result = run("export", "--format", "srt")
     assert result.exit_code == 1 and "--document" in result.output
+
+
+def test_paths_with_brackets_print_as_written(run, tmp_path):
+    folder = tmp_path / "[bold]in"
+    folder.mkdir()
+    (folder / "[red]empty.txt").write_bytes(b"")
+    result = run("ingest", str(folder))
+    assert "[bold]in/[red]empty.txt: empty file (0 bytes)" in result.output

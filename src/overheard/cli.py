@@ -253,6 +253,7 @@ def _run_with_progress(ingestor: Any, paths: list[Path], quiet: bool = False) ->
 
 def _print_ingest_summary(report: Any, case: Any) -> None:
     from overheard.ingest.ingest import DUPLICATE, FAILED, NEW, PRESENT
+    from rich.markup import escape
 
     out = _stdout_console()
     out.print(
@@ -262,10 +263,10 @@ def _print_ingest_summary(report: Any, case: Any) -> None:
     )
     for outcome in report.outcomes:
         if outcome.status == DUPLICATE:
-            out.print(f"  = {outcome.path}: same text as document {outcome.document_id}")
+            out.print(f"  = {escape(outcome.path)}: same text as document {outcome.document_id}")
     for outcome in report.failures:
         where = f" (record {outcome.part})" if outcome.part else ""
-        out.print(f"  [red]✗[/] {outcome.path}{where}: {outcome.reason}", markup=True)
+        out.print(f"  [red]✗[/] {escape(outcome.path)}{where}: {escape(outcome.reason or '')}")
     counts = case.counts()
     out.print(
         f"case {case.root}: {counts['documents']} documents, {counts['segments']} segments"
