@@ -252,8 +252,9 @@ def _run_with_progress(ingestor: Any, paths: list[Path], quiet: bool = False) ->
 
 
 def _print_ingest_summary(report: Any, case: Any) -> None:
-    from overheard.ingest.ingest import DUPLICATE, FAILED, NEW, PRESENT
     from rich.markup import escape
+
+    from overheard.ingest.ingest import DUPLICATE, FAILED, NEW, PRESENT
 
     out = _stdout_console()
     out.print(
