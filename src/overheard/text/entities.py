@@ -58,8 +58,19 @@ def _model_mentions_en(text: str, doc: Any | None = None) -> list[Mention]:
         if end <= start:
             continue
         surface = text[start:end]
+        if label == "ORG" and _REGION_NAME.search(surface) and _known_region(surface):
+            label = "GPE"  # the small model calls "Donetsk Oblast" an organisation
         out.append(Mention(start, end, surface, label, normal_en(surface), "spacy", 0.8))
     return _gazetteer_places_en(text, doc, out)
+
+
+_REGION_NAME = re.compile(r"\s(?:Oblast|Province|Region|Governorate|Prefecture|County)$")
+
+
+def _known_region(surface: str) -> bool:
+    from overheard.text.places import gazetteer
+
+    return any(e.feature in ("admin1", "admin2") for e in gazetteer().lookup(surface))
 
 
 _RU_LOCATIVE = re.compile(r"(?<!\w)(?:в|во|на|под|из|у|з|із|до|біля|під|по)\s+$", re.IGNORECASE)
