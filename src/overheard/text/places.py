@@ -482,7 +482,9 @@ class Gazetteer:
             weight = math.log10(e.population + 10)
             if e.feature in ("country", "continent"):
                 weight += 4.0
-            elif e.feature == "admin1":
+            elif e.feature == "admin1" and not (e.latitude or e.longitude):
+                # A state known only by name carries a placeholder population; a region
+                # with towns has their summed population, which already weighs it.
                 weight += 1.5
             if e.country in context_countries:
                 weight += 2.5
