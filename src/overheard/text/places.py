@@ -452,7 +452,7 @@ class Gazetteer:
             bucket.append(entry)
 
     def lookup(self, name: str) -> list[_Entry]:
-        abbreviation = self.abbreviations.get(name.strip())
+        abbreviation = self.abbreviations.get(re.sub(r"\s+", "", name))  # "W. Va." too
         if abbreviation is not None:
             return [abbreviation]
         key = fold(name)
