@@ -358,12 +358,15 @@ class Gazetteer:
         }
         regions: dict[tuple[str, str], list[Any]] = {}
         counties: dict[tuple[str, str], list[Any]] = {}
+        districts: dict[tuple[str, str], list[Any]] = {}
         for lat, lon, cc, admin1, admin2 in rows:
             city = by_point.get((cc, round(lat, 3), round(lon, 3)))
             if admin1:
                 regions.setdefault((cc, admin1), []).append((lat, lon, city))
             if cc == "US" and admin1 and admin2.endswith(" County"):
                 counties.setdefault((admin1, admin2), []).append((lat, lon, city))
+            elif cc != "US" and admin2:
+                districts.setdefault((cc, admin2), []).append((lat, lon, city))
         states = {s["name"]: s for s in gc.get_us_states().values()}
         towns: dict[tuple[str, str], Any] = {}
         for c in cities.values():
@@ -427,6 +430,19 @@ class Gazetteer:
         for abbreviation, code in _US_STATE_ABBREVIATIONS.items():
             if code in by_code:
                 self.abbreviations[abbreviation] = by_code[code]
+        for (cc, name), points in districts.items():
+            # Second-level regions elsewhere (English counties, Italian provinces…): by their
+            # bare name only where no town of that country has it.
+            if fold(name) in _GENERIC_REGION_NAMES or any(
+                e.country == cc and e.feature in ("city", "admin1")
+                for e in self.index.get(fold(name), [])
+            ):
+                continue
+            lat, lon, population, code = _summary(points)
+            entry = _Entry(
+                _synthetic_id(cc, f"2:{name}"), name, cc, "admin2", lat, lon, population, None, code
+            )
+            self._add(name, entry)
         for (state_name, county), points in counties.items():
             lat, lon, population, _ = _summary(points)
             code = state_code.get(state_name, "")
