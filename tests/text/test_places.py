@@ -49,3 +49,25 @@ def test_regions_in_sentences() -> None:
     ru = analyze("Обстрелы продолжаются в Харьковской области, сообщил губернатор.", "ru")
     region = next(p.best for p in ru.places if p.text == "Харьковской области")
     assert region is not None and region.feature == "admin1" and region.country == "UA"
+
+
+def test_end_to_end_match_is_one_to_one_by_overlap() -> None:
+    from overheard.eval.geoparsing import _match
+
+    # "New York City" overlaps both gold "New York" and "City"; it takes the larger overlap.
+    predicted = [(0, 13), (20, 25), (40, 44)]
+    gold = [(0, 8), (9, 13), (18, 25)]
+    assert _match(predicted, gold) == {0: 0, 1: 2}
+
+
+def test_end_to_end_scores_an_article() -> None:
+    from overheard.eval.geoparsing import score_end_to_end
+
+    text = "Flooding closed roads in Texas and in Kharkiv on Monday."
+    gold = [
+        {"start": 25, "end": 30, "id": 4736286, "lat": 31.25, "lon": -99.25},
+        {"start": 38, "end": 45, "id": 706483, "lat": 50.0, "lon": 36.25},
+    ]
+    res = score_end_to_end([(text, gold)])
+    assert res["recall"] == 1.0 and res["precision"] == 1.0
+    assert res["within_161km_all"] == 1.0 and res["exact_all"] == 1.0
