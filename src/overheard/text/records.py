@@ -110,10 +110,10 @@ class Event:
 
 @dataclass
 class PlaceCandidate:
-    geonameid: int
+    geonameid: int  # negative: a region the offline tables give no GeoNames id (a stable key)
     name: str
     country: str
-    feature: str  # "country" | "city" | "admin1"
+    feature: str  # "country" | "continent" | "city" | "admin1" | "admin2"
     latitude: float
     longitude: float
     population: int
