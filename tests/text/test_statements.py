@@ -115,3 +115,18 @@ def test_pronoun_resolves_to_named_speaker() -> None:
     he = _by_content(statements, "the army was prepared")
     assert he.speaker_entity is not None
     assert entities[he.speaker_entity].name == "Volodymyr Zelensky"
+
+
+def test_according_to_him_resolves_the_possessive() -> None:
+    ru = (
+        "«Воды нет уже третий день», — сказал командир роты. "
+        "По его словам, подвоз якобы задерживает штаб."
+    )
+    st = _by_content(_analyse(ru, "ru"), "подвоз якобы задерживает штаб")
+    assert st.speaker and st.speaker.text == "его"
+    assert st.speaker_antecedent and st.speaker_antecedent.text == "командир роты"
+    assert st.hedged and "якобы" in st.hedges
+    uk = "Олег Петренко заявив, що колона повернулася. За його словами, втрат немає."
+    st = _by_content(_analyse(uk, "uk"), "втрат немає")
+    assert st.speaker and st.speaker.text == "його"
+    assert st.speaker_antecedent and st.speaker_antecedent.text == "Олег Петренко"

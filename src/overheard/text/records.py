@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 COMPONENT = "overheard.text"
-VERSION = "0.1.0"
+VERSION = "0.1.1"
 
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "GROUP", "MIL_UNIT", "EQUIPMENT")
 ACTS = (

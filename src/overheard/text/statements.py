@@ -153,7 +153,8 @@ _RU_CUE = re.compile(
     re.IGNORECASE,
 )
 _RU_ACCORDING = re.compile(
-    r"(?<!\w)(по словам|по данным|по информации|по мнению|по оценкам|по сообщению|"
+    r"(?<!\w)(по (?P<pron>его|её|ее|их) словам|за (?P<pron_uk>його|її|їхніми) словами|"
+    r"по словам|по данным|по информации|по мнению|по оценкам|по сообщению|"
     r"как (?:сообщил|сообщила|сообщили|заявил|заявила|заявили|пишет|отметил|отметила)|"
     r"за словами|за даними|за інформацією|як (?:повідомив|повідомила|повідомили|заявив|"
     r"заявила|зазначив))(?!\w)",
@@ -166,6 +167,14 @@ RU_PRONOUNS = {
     "він": "PERSON",
     "вона": "PERSON",
     "вони": "PLURAL",
+    # «по его словам», «за її словами»: the possessive names the speaker too.
+    "его": "PERSON",
+    "её": "PERSON",
+    "ее": "PERSON",
+    "их": "PLURAL",
+    "його": "PERSON",
+    "її": "PERSON",
+    "їхніми": "PLURAL",
 }
 
 # --- quotations -------------------------------------------------------------------------------
@@ -427,9 +436,11 @@ def _drafts_en(text: str, doc: Any) -> list[_Draft]:
 
 
 def _sentences_ru(text: str) -> list[tuple[int, int]]:
-    from razdel import sentenize
+    # The record's own sentences: razdel, but a paragraph break or a headline's line end also
+    # ends a sentence, so a headline never runs into the dateline below it.
+    from overheard.text.sentences import split
 
-    return [(s.start, s.stop) for s in sentenize(text)]
+    return [(s.start, s.end) for s in split(text, "ru")]
 
 
 def _clause_before(text: str, sent_start: int, pos: int) -> tuple[int, int] | None:
@@ -476,7 +487,13 @@ def _drafts_ru(text: str) -> list[_Draft]:
             comma = text.find(",", b, s_end)
             head_of_sentence = not text[s_start:a].strip(' «"—-')
             according_speaker: tuple[int, int]
-            if head_of_sentence and comma > 0:
+            pron = m.group("pron") or m.group("pron_uk")
+            if pron:
+                # «По его словам, …»: the pronoun is the speaker, resolved like «он сказал».
+                p_start = s_start + m.start("pron" if m.group("pron") else "pron_uk")
+                according_speaker = (p_start, p_start + len(pron))
+                content = (comma + 1, s_end) if head_of_sentence and comma > 0 else (s_start, a)
+            elif head_of_sentence and comma > 0:
                 according_speaker = (b + 1, comma) if text[b] == " " else (b, comma)
                 content = (comma + 1, s_end)
             else:
