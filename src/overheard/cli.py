@@ -198,6 +198,7 @@ def ingest(
         _print_ingest_summary(report, case)
         _print_transcriptions(transcribed)
         _print_analyses(analysed)
+        _print_case_counts(case)
     total_ok = len(report.outcomes) - report.count(FAILED)
     if report.count(FAILED) and (strict or total_ok == 0):
         sys.exit(1)
@@ -268,8 +269,11 @@ def _print_ingest_summary(report: Any, case: Any) -> None:
     for outcome in report.failures:
         where = f" (record {outcome.part})" if outcome.part else ""
         out.print(f"  [red]✗[/] {escape(outcome.path)}{where}: {escape(outcome.reason or '')}")
+
+
+def _print_case_counts(case: Any) -> None:
     counts = case.counts()
-    out.print(
+    _stdout_console().print(
         f"case {case.root}: {counts['documents']} documents, {counts['segments']} segments"
         + (f", {counts['failures']} unresolved failures" if counts["failures"] else "")
     )
@@ -1025,6 +1029,7 @@ def demo(ctx: click.Context, samples: Path | None, transcribe: bool, then_serve:
     if transcribe:
         _print_transcriptions(_transcribe_pending(case, settings))
     _print_analyses(_analyse_pending(case))
+    _print_case_counts(case)
     out = _stdout_console()
     out.print()
     ctx.invoke(list_documents, kind=None, failures=False, as_json=False)
