@@ -492,25 +492,7 @@ def search(
             json.dumps(
                 {
                     "query": query,
-                    "hits": [
-                        {
-                            "segment_id": f"segment:{h.segment_id}",
-                            "document_id": f"document:{h.document_id}",
-                            "document_title": h.document_title,
-                            "index": h.index,
-                            "text": h.text,
-                            "snippet": h.marked("[", "]"),
-                            "highlights": h.highlights,
-                            "language": h.language,
-                            "speaker": h.speaker,
-                            "start_char": h.start_char,
-                            "end_char": h.end_char,
-                            "start_s": h.start_s,
-                            "end_s": h.end_s,
-                            "score": h.score,
-                        }
-                        for h in hits
-                    ],
+                    "hits": [h.as_record() for h in hits],
                 },
                 ensure_ascii=False,
                 indent=2,

@@ -11,7 +11,7 @@ DEFAULT_LANGUAGES = ("ru", "uk", "en", "ko")
 DEFAULT_MAX_FILE_BYTES = 2 * 1024**3  # 2 GiB: a long recording fits, a disk image does not
 
 
-def _parse_size(value: str) -> int:
+def parse_size(value: str) -> int:
     """'500M', '2G', '1048576' -> bytes."""
     text = value.strip().upper().removesuffix("B").removesuffix("I")
     units = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
@@ -36,10 +36,7 @@ class Settings:
         default_factory=lambda: parse_languages(os.environ.get("OVERHEARD_LANGUAGES"))
     )
     max_file_bytes: int = field(
-        default_factory=lambda: _parse_size(
+        default_factory=lambda: parse_size(
             os.environ.get("OVERHEARD_MAX_FILE_SIZE", str(DEFAULT_MAX_FILE_BYTES))
         )
     )
-
-
-parse_size = _parse_size

@@ -79,27 +79,26 @@ def run(
 
 
 def _run_one(name: str, paths: list[Path], workers: int, repeat: int) -> dict[str, Any]:
-    if True:
-        best: dict[str, Any] | None = None
-        for _ in range(repeat):
-            with tempfile.TemporaryDirectory(prefix="overheard-bench-") as tmp:
-                proc = subprocess.run(
-                    [sys.executable, "-c", _CHILD, tmp, str(workers), *map(str, paths)],
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                    env={**os.environ, "PYTHONWARNINGS": "ignore"},
-                )
-            if proc.returncode != 0:
-                raise RuntimeError(f"benchmark run failed: {proc.stderr.strip()[-500:]}")
-            result = json.loads(proc.stdout.strip().splitlines()[-1])
-            if best is None or result["seconds"] < best["seconds"]:
-                best = result
-        assert best is not None
-        best["corpus"] = name
-        best["workers"] = workers
-        best["docs_per_s"] = best["documents"] / best["seconds"] if best["seconds"] else 0.0
-        return best
+    best: dict[str, Any] | None = None
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="overheard-bench-") as tmp:
+            proc = subprocess.run(
+                [sys.executable, "-c", _CHILD, tmp, str(workers), *map(str, paths)],
+                capture_output=True,
+                text=True,
+                check=False,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            )
+        if proc.returncode != 0:
+            raise RuntimeError(f"benchmark run failed: {proc.stderr.strip()[-500:]}")
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        if best is None or result["seconds"] < best["seconds"]:
+            best = result
+    assert best is not None
+    best["corpus"] = name
+    best["workers"] = workers
+    best["docs_per_s"] = best["documents"] / best["seconds"] if best["seconds"] else 0.0
+    return best
 
 
 def format_table(results: list[dict[str, Any]]) -> str:

@@ -6,7 +6,6 @@ PDF named ``.txt`` is refused with a reason that names what the bytes look like.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -414,7 +413,3 @@ def _av_reason(exc: BaseException) -> str:
         return "unexpected end of file"
     message = getattr(exc, "strerror", None) or str(exc)
     return message.split(":")[0].strip() if message else type(exc).__name__
-
-
-def read_bytes_io(data: bytes) -> io.BytesIO:
-    return io.BytesIO(data)

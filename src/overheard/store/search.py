@@ -9,7 +9,7 @@ quotes must match as a phrase. ``raw=True`` passes FTS5 query syntax through unt
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text as sql
@@ -57,7 +57,26 @@ class Hit:
     start_s: float | None
     end_s: float | None
     score: float
-    snippet: str = field(default="")
+
+    def as_record(self) -> dict[str, Any]:
+        """The hit as the CLI's --json and the API print it: ids in the export's form."""
+        return {
+            "segment_id": f"segment:{self.segment_id}",
+            "document_id": f"document:{self.document_id}",
+            "document_title": self.document_title,
+            "document_kind": self.document_kind,
+            "index": self.index,
+            "text": self.text,
+            "snippet": self.marked("[", "]"),
+            "highlights": [list(span) for span in self.highlights],
+            "language": self.language,
+            "speaker": self.speaker,
+            "start_char": self.start_char,
+            "end_char": self.end_char,
+            "start_s": self.start_s,
+            "end_s": self.end_s,
+            "score": self.score,
+        }
 
     def marked(self, open_mark: str = "[", close_mark: str = "]", width: int = 200) -> str:
         """The segment (cut to ``width`` around the first match) with matches marked."""
@@ -152,25 +171,22 @@ def search(
 
 
 def _hit(row: Any, spans: list[tuple[int, int]]) -> Hit:
-    if True:
-        hit = Hit(
-            segment_id=row.id,
-            document_id=row.document_id,
-            document_title=row.title,
-            document_kind=row.kind,
-            index=row.idx,
-            text=row.text,
-            highlights=spans,
-            language=row.language,
-            speaker=row.speaker,
-            start_char=row.start_char,
-            end_char=row.end_char,
-            start_s=row.start_s,
-            end_s=row.end_s,
-            score=round(-row.score, 4),
-        )
-        hit.snippet = hit.marked()
-        return hit
+    return Hit(
+        segment_id=row.id,
+        document_id=row.document_id,
+        document_title=row.title,
+        document_kind=row.kind,
+        index=row.idx,
+        text=row.text,
+        highlights=spans,
+        language=row.language,
+        speaker=row.speaker,
+        start_char=row.start_char,
+        end_char=row.end_char,
+        start_s=row.start_s,
+        end_s=row.end_s,
+        score=round(-row.score, 4),
+    )
 
 
 def _tsquery(query: str) -> tuple[str, list[str]]:

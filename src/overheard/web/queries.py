@@ -376,24 +376,7 @@ def search(
         "limit": limit,
         "offset": offset,
         "hits": [
-            {
-                "segment_id": ref("segment", h.segment_id),
-                "document_id": ref("document", h.document_id),
-                "document_title": h.document_title,
-                "document_kind": h.document_kind,
-                "index": h.index,
-                "text": h.text,
-                "highlights": [list(span) for span in h.highlights],
-                "language": h.language,
-                "speaker": h.speaker,
-                "start_char": h.start_char,
-                "end_char": h.end_char,
-                "start_s": h.start_s,
-                "end_s": h.end_s,
-                "score": h.score,
-                "url": hit_url(h.document_id, h.segment_id, h.start_s),
-            }
-            for h in hits
+            {**h.as_record(), "url": hit_url(h.document_id, h.segment_id, h.start_s)} for h in hits
         ],
     }
 
