@@ -10,6 +10,7 @@ Schema changes go through Alembic migrations in ``store/migrations``; keep both 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -29,6 +30,30 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class DocumentStatus(StrEnum):
+    """Where a document stands; one value per document (``documents.status``).
+
+    A text is ``ready`` once stored. A recording waits for its transcript
+    (``awaiting_transcription``), then holds speech (``transcribed``), holds none
+    (``no_speech``), or could not be transcribed (``transcription_failed``: the next
+    ``overheard process`` tries again). Which later stages ran on a document, and with which
+    version, is in ``document_stages``.
+    """
+
+    READY = "ready"
+    AWAITING_TRANSCRIPTION = "awaiting_transcription"
+    TRANSCRIBED = "transcribed"
+    NO_SPEECH = "no_speech"
+    TRANSCRIPTION_FAILED = "transcription_failed"
+
+
+class StageStatus(StrEnum):
+    """How a stage's last run over one document ended (``document_stages.status``)."""
+
+    DONE = "done"
+    FAILED = "failed"
 
 
 class Base(DeclarativeBase):
@@ -92,7 +117,7 @@ class Document(Base):
     duration_s: Mapped[float | None] = mapped_column(Float)
     channels: Mapped[int | None] = mapped_column(Integer)
     sample_rate: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(40))  # DocumentStatus
     status_reason: Mapped[str | None] = mapped_column(Text)
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -170,6 +195,10 @@ class Entity(Base):
     key: Mapped[str | None] = mapped_column(String(300), index=True)
     names: Mapped[list[Any] | None] = mapped_column(JSON)
     external_ids: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A place's point (WGS84), where the gazetteer resolved it; the rest of the resolution
+    # (feature, country, role, candidates) is in meta["geo"].
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
@@ -189,6 +218,8 @@ class Mention(Base):
     label: Mapped[str] = mapped_column(String(30))
     normal: Mapped[str | None] = mapped_column(Text)
     entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    # The component that found it: spacy, natasha, rules, gazetteer, dates.
+    source: Mapped[str | None] = mapped_column(String(30))
     confidence: Mapped[float | None] = mapped_column(Float)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
@@ -206,6 +237,10 @@ class Statement(Base):
     speaker_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
     speaker_start: Mapped[int | None] = mapped_column(Integer)
     speaker_end: Mapped[int | None] = mapped_column(Integer)
+    # When the speaker is a pronoun or a description ("he", "Another"): what it refers to.
+    speaker_antecedent: Mapped[str | None] = mapped_column(Text)
+    speaker_antecedent_start: Mapped[int | None] = mapped_column(Integer)
+    speaker_antecedent_end: Mapped[int | None] = mapped_column(Integer)
     cue: Mapped[str | None] = mapped_column(Text)
     cue_start: Mapped[int | None] = mapped_column(Integer)
     cue_end: Mapped[int | None] = mapped_column(Integer)
@@ -267,10 +302,30 @@ class Event(Base):
     place_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"))
     time_text: Mapped[str | None] = mapped_column(Text)
     time_value: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The word(s) that coded it ("shelled", «атаковали»), offsets into the document text.
+    trigger_text: Mapped[str | None] = mapped_column(Text)
+    trigger_start: Mapped[int | None] = mapped_column(Integer)
+    trigger_end: Mapped[int | None] = mapped_column(Integer)
     start_char: Mapped[int | None] = mapped_column(Integer)
     end_char: Mapped[int | None] = mapped_column(Integer)
     confidence: Mapped[float | None] = mapped_column(Float)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class DocumentStage(Base):
+    """Which version of a stage last ran over a document, and how it ended: what the stage
+    runner reads to find what is pending (a new version makes every document pending again)."""
+
+    __tablename__ = "document_stages"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    stage: Mapped[str] = mapped_column(String(50), primary_key=True, index=True)
+    version: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))  # StageStatus
+    error: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class IngestFailure(Base):
