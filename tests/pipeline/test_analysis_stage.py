@@ -14,15 +14,20 @@ from overheard.store.schema import Document, Entity, Event, Mention, Segment, St
 pytest.importorskip("overheard.text.analyze", reason="text extra not installed")
 
 
-def test_reports_analysed_with_evidence(case, settings, samples):
-    from overheard.pipeline import analysis
+def _runner(case):
+    from overheard.pipeline.runner import Runner
+    from overheard.pipeline.stage import StageConfig
 
+    return Runner(case, StageConfig(lexicon_dir=case.root / "lexicons"), workers=1)
+
+
+def test_reports_analysed_with_evidence(case, settings, samples):
     Ingestor(case, settings, workers=1).ingest([samples / "reports"])
-    todo = analysis.pending(case)
-    assert len(todo) == 6
-    outcomes = analysis.analyse_documents(case, todo)
+    runner = _runner(case)
+    assert len(runner.pending("analyse")) == 6
+    outcomes = runner.run(["analyse"]).outcomes["analyse"]
     assert not [o for o in outcomes if o.error]
-    assert analysis.pending(case) == []
+    assert runner.pending("analyse") == []
 
     with case.reader() as s:
         for m in s.scalars(select(Mention)):
@@ -31,9 +36,21 @@ def test_reports_analysed_with_evidence(case, settings, samples):
             if m.segment_id is not None:
                 seg = s.get(Segment, m.segment_id)
                 assert seg.start_char <= m.start_char < seg.end_char
+            assert m.source in ("spacy", "natasha", "rules", "gazetteer", "dates")
         for st in s.scalars(select(Statement)):
             doc = s.get(Document, st.document_id)
             assert doc.text[st.content_start : st.content_end] == st.content
+            if st.speaker_antecedent is not None:
+                assert st.speaker_antecedent_start is not None
+        for ev in s.scalars(select(Event)):
+            doc = s.get(Document, ev.document_id)
+            assert (
+                ev.trigger_text and doc.text[ev.trigger_start : ev.trigger_end] == ev.trigger_text
+            )
+        # A place's point is one typed field.
+        kursk = s.scalars(select(Entity).where(Entity.name.in_(("Kursk", "Курск")))).first()
+        assert kursk is not None and 50 < kursk.latitude < 53 and 34 < kursk.longitude < 38
+        assert "lat" not in (kursk.meta or {}).get("geo", {})
         # One Peskov across the English and the Russian report, one K Battalion, one Kursk.
         peskov = s.scalars(select(Entity).where(Entity.key == "PERSON:d peskov")).one()
         assert {n["name"] for n in peskov.names} == {"Dmitry Peskov", "Дмитрий Песков"}
@@ -58,7 +75,7 @@ def test_reports_analysed_with_evidence(case, settings, samples):
         )
 
     # again: replaced, not doubled
-    analysis.analyse_documents(case, analysis.pending(case, redo=True))
+    runner.run(["analyse"], redo=True)
     with case.reader() as s:
         assert counts == (
             s.scalar(select(func.count()).select_from(Mention)),
@@ -75,8 +92,6 @@ def test_reports_analysed_with_evidence(case, settings, samples):
 
 
 def test_transcript_utterances_are_direct_statements(case, settings, samples):
-    from overheard.pipeline import analysis
-
     Ingestor(case, settings, workers=1).ingest([samples / "intercepts" / "call_05.ogg"])
     with case.session() as s:
         doc = s.scalars(select(Document)).one()
@@ -86,7 +101,7 @@ def test_transcript_utterances_are_direct_statements(case, settings, samples):
         ):
             s.add(Segment(document_id=doc.id, idx=i, start_s=i * 3.0, end_s=i * 3.0 + 2.5,
                           speaker=speaker, language="ru", text=text))  # fmt: skip
-    analysis.analyse_documents(case, analysis.pending(case))
+    _runner(case).run(["analyse"])
     with case.reader() as s:
         sts = s.scalars(select(Statement).where(Statement.direct.is_(True))
                         .order_by(Statement.start_s)).all()  # fmt: skip

@@ -1,10 +1,12 @@
-"""Write text analysis (entities, statements, events, places, dates) into the case.
+"""The analysis stage: entities, statements, events, places and dates of every text and
+every transcript, written into the case.
 
-Runs over every text document and every transcript. One transaction per document; a new version
-of the analysis replaces the document's earlier mentions, statements and events whole. Entities
-are shared across documents and scripts: a document's entity joins the case entity with the same
-key (``overheard.link.names``: «Зеленский» = Zelensky, «батальон К» = K Battalion, a place by
-its GeoNames id), and the entity keeps every surface name seen.
+Runs over every text document and every transcript, in batches, in a pool of worker processes
+for large runs. A new version of the analysis (any change to the text rules, their lexicons or
+a case's lexicon overrides, or a model) replaces a document's earlier mentions, statements and
+events whole. Entities are shared across documents and scripts: a document's entity joins the
+case entity with the same key (``overheard.link.names``: «Зеленский» = Zelensky, «батальон К»
+= K Battalion, a place by its GeoNames id), and the entity keeps every surface name seen.
 
 In a transcript every utterance is a direct statement by its diarized speaker ("Speaker A"),
 and its mentions' offsets are into the utterance's text (the segment), as the recording has no
@@ -14,112 +16,152 @@ document text.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, union
+from sqlalchemy import ColumnElement, and_, delete, or_, select, union
 from sqlalchemy.orm import Session
 
-from overheard.errors import NotAvailable
 from overheard.link.names import entity_key
-from overheard.pipeline.runs import RunRegistry
-from overheard.store.case import Case
-from overheard.store.schema import Document, Entity, Event, Mention, Segment, Statement
-
-ANALYSED_KEY = "analysed_by"
-# How analysis results are stored and linked (bump when that changes: cases re-analyse).
-STAGE_VERSION = "3"
-
-
-@dataclass
-class AnalysisOutcome:
-    document_id: int
-    title: str | None
-    mentions: int = 0
-    statements: int = 0
-    events: int = 0
-    error: str | None = None
+from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig
+from overheard.store.blobs import BlobStore
+from overheard.store.schema import (
+    Document,
+    DocumentStatus,
+    Entity,
+    Event,
+    Mention,
+    Segment,
+    Statement,
+)
 
 
-def available() -> str | None:
-    """None when text analysis can run, else why not (the text extra is missing)."""
-    try:
-        import overheard.text.analyze  # noqa: F401
-    except ImportError as exc:
-        return f"text analysis needs the text extra (pip install 'overheard[text]'): {exc}"
-    return None
+@dataclass(frozen=True)
+class TextJob:
+    """A text document to analyse: its text, language and date (or None: find its dateline)."""
+
+    text: str
+    lang: str
+    date: datetime | None
 
 
-def _version() -> str:
-    from overheard.text.analyze import provenance
+@dataclass(frozen=True)
+class TranscriptJob:
+    """A transcript to analyse utterance by utterance: (segment id, text, language) each."""
 
-    prov = provenance()
-    return f"{prov['component']} {prov['version']}+stage{STAGE_VERSION}"
-
-
-def pending(case: Case, redo: bool = False, ids: list[int] | None = None) -> list[int]:
-    """Documents whose text (or transcript) was not analysed by this version yet."""
-    version = _version()
-    query = select(Document.id, Document.meta).where(Document.status.in_(("ready", "transcribed")))
-    if ids:
-        query = query.where(Document.id.in_(ids))
-    with case.reader() as s:
-        rows = s.execute(query.order_by(Document.id)).all()
-    return [i for i, meta in rows if redo or ids or (meta or {}).get(ANALYSED_KEY) != version]
+    utterances: tuple[tuple[int, str, str], ...]
+    date: datetime | None
 
 
-def analyse_documents(
-    case: Case,
-    document_ids: list[int],
-    on_done: Callable[[AnalysisOutcome], None] | None = None,
-) -> list[AnalysisOutcome]:
-    reason = available()
-    if reason:
-        raise NotAvailable(reason)
-    from overheard.text.analyze import analyze, provenance
+class AnalysisStage(Stage):
+    name = "analyse"
+    needs = "a text, or a recording's transcript"
+    after = ("transcribe",)
+    code = ("overheard.text", "overheard.link", "overheard.pipeline.analysis")
+    batch_size = 16
 
-    prov = provenance()
-    version = _version()
-    runs = RunRegistry()
-    entity_cache: dict[str, int] = {}
-    outcomes = []
-    for doc_id in document_ids:
-        with case.session() as s:
-            doc = s.get(Document, doc_id)
-            if doc is None:
-                continue
-            run_id = runs.run_id(
-                s, prov["component"], prov["version"], params={"models": prov["models"]}
-            )
-            _clear(s, doc_id)
-            outcome = AnalysisOutcome(doc_id, doc.title)
-            try:
-                if doc.kind == "text" and doc.text:
-                    anchor = doc.published_at or _dateline(doc.text, doc.language or "en")
-                    result = analyze(doc.text, doc.language or "en", anchor)
-                    _store(s, doc, result, run_id, entity_cache, outcome,
-                           segment_of=_locator(list(doc.segments)))  # fmt: skip
-                else:
-                    for seg in doc.segments:
-                        result = analyze(seg.text, seg.language or doc.language or "en",
-                                         doc.published_at)  # fmt: skip
-                        _store(s, doc, result, run_id, entity_cache, outcome,
-                               segment_of=_fixed(seg), utterance=seg)  # fmt: skip
-            except (ValueError, RuntimeError, IndexError, KeyError) as exc:
-                # A bug or an odd text in one document must not stop the others.
-                outcome.error = f"{type(exc).__name__}: {exc}"
-            doc.meta = {**(doc.meta or {}), ANALYSED_KEY: version}
-            if outcome.error:
-                doc.meta = {**doc.meta, "analysis_error": outcome.error}
-        outcomes.append(outcome)
-        if on_done:
-            on_done(outcome)
-    with case.session() as s:
-        runs.finish(s)
-        _drop_orphan_entities(s)
-    return outcomes
+    def __init__(self, config: StageConfig) -> None:
+        super().__init__(config)
+        # Case entity ids by cross-script key, across the documents of one run (verified
+        # against the session before use: a rolled-back document may have made some).
+        self._entities: dict[str, int] = {}
+
+    def unavailable(self) -> str | None:
+        try:
+            import overheard.text.analyze  # noqa: F401
+        except ImportError as exc:
+            return f"text analysis needs the text extra (pip install 'overheard[text]'): {exc}"
+        return None
+
+    def models(self) -> dict[str, str]:
+        from overheard.text.models import model_versions
+
+        return model_versions()
+
+    def lexicon_fingerprint(self) -> str | None:
+        try:  # TEMP until text.lexicon lands
+            from overheard.text import lexicon
+        except ImportError:
+            return None
+        lexicon.configure(self.config.lexicon_dir)
+        return lexicon.fingerprint()
+
+    def applies_to(self) -> ColumnElement[bool]:
+        return or_(
+            and_(Document.kind == "text", Document.status == DocumentStatus.READY.value),
+            Document.status == DocumentStatus.TRANSCRIBED.value,
+        )
+
+    def read(
+        self, session: Session, document: Document, originals: BlobStore
+    ) -> TextJob | TranscriptJob | None:
+        lang = document.language or "en"
+        if document.kind == "text":
+            return TextJob(document.text, lang, document.published_at) if document.text else None
+        rows = session.execute(
+            select(Segment.id, Segment.text, Segment.language)
+            .where(Segment.document_id == document.id)
+            .order_by(Segment.idx)
+        ).all()
+        return TranscriptJob(
+            tuple((i, text, seg_lang or lang) for i, text, seg_lang in rows), document.published_at
+        )
+
+    def setup(self) -> None:
+        try:  # TEMP until text.lexicon lands
+            from overheard.text import lexicon
+        except ImportError:
+            return
+        lexicon.configure(self.config.lexicon_dir)
+
+    def compute(
+        self, items: Sequence[TextJob | TranscriptJob], progress: Progress | None = None
+    ) -> Iterator[Any]:
+        from overheard.text.analyze import analyze
+
+        for item in items:
+            if isinstance(item, TextJob):
+                anchor = item.date or _dateline(item.text, item.lang)
+                yield analyze(item.text, item.lang, anchor)
+            else:
+                yield [(seg_id, analyze(text, lang, item.date))
+                       for seg_id, text, lang in item.utterances]  # fmt: skip
+
+    def write(self, session: Session, document_id: int, result: Any, run_id: int) -> Outcome:
+        doc = session.get(Document, document_id)
+        assert doc is not None
+        for model in (Event, Statement, Mention):
+            session.execute(delete(model).where(model.document_id == document_id))
+        cache = self._entities
+        counts = {"mentions": 0, "statements": 0, "events": 0}
+        if doc.kind == "text":
+            locate = _locator(list(doc.segments))
+            _store(session, doc, result, run_id, cache, counts, segment_of=locate)
+        else:
+            segments = {seg.id: seg for seg in doc.segments}
+            for seg_id, analysis in result:
+                seg = segments.get(seg_id)
+                if seg is not None:
+                    _store(session, doc, analysis, run_id, cache, counts,
+                           segment_of=_fixed(seg), utterance=seg)  # fmt: skip
+        return Outcome(self.name, document_id, doc.title, counts=counts)
+
+    def finish(self, session: Session) -> None:
+        _drop_orphan_entities(session)
+
+    def summary(self, outcomes: Sequence[Outcome]) -> str | None:
+        done = [o for o in outcomes if not o.error]
+        if not outcomes:
+            return None
+        total = {
+            k: sum(o.counts.get(k, 0) for o in done) for k in ("mentions", "statements", "events")
+        }
+        return (
+            f"analysed {len(done)} document(s): {total['mentions']} mentions, "
+            f"{total['statements']} statements, {total['events']} events"
+        )
 
 
 def _dateline(text: str, lang: str) -> datetime | None:
@@ -150,11 +192,6 @@ def _clean(text: str) -> str | None:
     """A display form of a span (the offsets keep the exact text): one line, no stray quotes."""
     cleaned = " ".join(text.split()).strip("\"'“”„«»‘’ ")
     return cleaned or None
-
-
-def _clear(s: Session, doc_id: int) -> None:
-    for model in (Event, Statement, Mention):
-        s.execute(delete(model).where(model.document_id == doc_id))
 
 
 def _locator(segments: list[Segment]) -> Callable[[int], Segment | None]:
@@ -205,7 +242,7 @@ def _store(
     result: Any,
     run_id: int,
     cache: dict[str, int],
-    outcome: AnalysisOutcome,
+    counts: dict[str, int],
     segment_of: Callable[[int], Segment | None],
     utterance: Segment | None = None,
 ) -> None:
@@ -217,11 +254,11 @@ def _store(
         if place is not None and place.best is not None and m.entity is not None:
             entity = s.get(Entity, entity_ids[m.entity])
             if entity is not None:
+                best = place.best
+                entity.latitude, entity.longitude = best.latitude, best.longitude
                 entity.meta = {
                     **(entity.meta or {}),
-                    "geo": {"lat": place.best.latitude, "lon": place.best.longitude,
-                            "country": place.best.country, "feature": place.best.feature,
-                            "role": place.role,
+                    "geo": {"country": best.country, "feature": best.feature, "role": place.role,
                             "candidates": [[c.geonameid, round(c.score, 3)]
                                            for c in place.candidates[:5]]},
                 }  # fmt: skip
@@ -230,20 +267,21 @@ def _store(
                 document_id=doc.id, segment_id=seg.id if seg else None,
                 start_char=m.start, end_char=m.end, text=m.text, label=m.label,
                 normal=m.normal, entity_id=entity_ids[m.entity] if m.entity is not None else None,
-                confidence=m.confidence, run_id=run_id,
+                source=m.source, confidence=m.confidence, run_id=run_id,
             )
         )  # fmt: skip
-        outcome.mentions += 1
+        counts["mentions"] += 1
     for d in result.dates:
         seg = segment_of(d.start)
         s.add(
             Mention(
                 document_id=doc.id, segment_id=seg.id if seg else None, start_char=d.start,
                 end_char=d.end, text=d.text, label="DATE",
-                normal=d.value.isoformat() if d.value else None, confidence=0.8, run_id=run_id,
+                normal=d.value.isoformat() if d.value else None, source="dates", confidence=0.8,
+                run_id=run_id,
             )
         )  # fmt: skip
-        outcome.mentions += 1
+        counts["mentions"] += 1
     if utterance is not None:
         text = utterance.text.strip()
         s.add(
@@ -256,14 +294,17 @@ def _store(
                 confidence=utterance.confidence, run_id=run_id,
             )
         )  # fmt: skip
-        outcome.statements += 1
+        counts["statements"] += 1
     for st in result.statements:
         seg = segment_of(st.content.start)
-        speaker = st.speaker_antecedent or st.speaker
+        antecedent = st.speaker_antecedent
         s.add(
             Statement(
                 document_id=doc.id, segment_id=seg.id if seg else None,
-                speaker_text=_clean(speaker.text) if speaker else None,
+                speaker_text=_clean(st.speaker.text) if st.speaker else None,
+                speaker_antecedent=_clean(antecedent.text) if antecedent else None,
+                speaker_antecedent_start=antecedent.start if antecedent else None,
+                speaker_antecedent_end=antecedent.end if antecedent else None,
                 speaker_entity_id=entity_ids[st.speaker_entity]
                 if st.speaker_entity is not None else None,
                 speaker_start=st.speaker.start if st.speaker else None,
@@ -279,7 +320,7 @@ def _store(
                 confidence=st.confidence, run_id=run_id,
             )
         )  # fmt: skip
-        outcome.statements += 1
+        counts["statements"] += 1
     by_span = {(m.start, m.end): m for m in result.mentions}
     for ev in result.events:
         seg = segment_of(ev.evidence.start)
@@ -298,8 +339,10 @@ def _store(
                 recipient_entity_id=entity_for(ev.recipient),
                 place_text=ev.place.text if ev.place else None, place_entity_id=entity_for(ev.place),
                 time_text=ev.time.text if ev.time else None, time_value=ev.time_value,
+                trigger_text=ev.trigger.text, trigger_start=ev.trigger.start,
+                trigger_end=ev.trigger.end,
                 start_char=ev.evidence.start, end_char=ev.evidence.end,
                 confidence=ev.confidence, run_id=run_id,
             )
         )  # fmt: skip
-        outcome.events += 1
+        counts["events"] += 1

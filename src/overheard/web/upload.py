@@ -61,9 +61,9 @@ def ingest_uploads(
         if process and report.count("new"):
             # Transcription and analysis as after a CLI ingest, without holding the request:
             # the documents show as awaiting until their stage has run.
-            from overheard.pipeline.process import process_in_background
+            from overheard.pipeline.runner import run_in_background
 
-            process_in_background(case, Settings())
+            run_in_background(case)
         names = {label: p.name for p, label in labels.items()}
         outcomes = [
             {

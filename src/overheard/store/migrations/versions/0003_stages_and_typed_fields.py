@@ -44,8 +44,19 @@ def upgrade() -> None:
     with op.batch_alter_table("entities", schema=None) as batch_op:
         batch_op.add_column(sa.Column("latitude", sa.Float(), nullable=True))
         batch_op.add_column(sa.Column("longitude", sa.Float(), nullable=True))
-    # Analyses recorded in documents.meta["analysed_by"] are superseded by document_stages: the
-    # stage versions are derived now, so every document is analysed again by the next run.
+    # Transcripts made before stages were recorded stay: a transcript is redone only when
+    # asked. Analyses recorded in documents.meta["analysed_by"] are not carried over: the
+    # analysis version is derived now, so the next run analyses every document again.
+    op.execute(
+        "INSERT INTO document_stages (document_id, stage, version, status, finished_at) "
+        "SELECT id, 'transcribe', 'before-stages', 'done', CURRENT_TIMESTAMP FROM documents "
+        "WHERE status IN ('transcribed', 'no_speech')"
+    )
+    op.execute(
+        "INSERT INTO document_stages (document_id, stage, version, status, error, finished_at) "
+        "SELECT id, 'transcribe', 'before-stages', 'failed', status_reason, CURRENT_TIMESTAMP "
+        "FROM documents WHERE status = 'transcription_failed'"
+    )
 
 
 def downgrade() -> None:
