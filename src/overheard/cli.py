@@ -174,30 +174,26 @@ def ingest(
     case = state.open_case(create=True)
     ingestor = Ingestor(case, settings, source=source, encoding=encoding, workers=workers)
     report = _run_with_progress(ingestor, list(paths), quiet=as_json)
-    transcribed = (
-        _transcribe_pending(case, settings, asr_model=asr_model, translate=translate, quiet=as_json)
-        if transcribe
-        else []
-    )
-    analysed = _analyse_pending(case, quiet=as_json) if analyze else []
+    skip = [n for n, wanted in (("transcribe", transcribe), ("analyse", analyze)) if not wanted]
+    runner = _runner(case, settings, workers=workers, asr_model=asr_model, translate=translate)
+    stages = _run_stages(runner, skip=skip, quiet=as_json)
     if as_json:
         click.echo(
             json.dumps(
                 {
                     "summary": report.summary(),
                     "outcomes": [o.__dict__ for o in report.outcomes],
-                    "transcriptions": [t.__dict__ for t in transcribed],
-                    "analyses": [a.__dict__ for a in analysed],
+                    **stages.as_dict(),
                     "case": str(state.case_dir),
                 },
                 ensure_ascii=False,
                 indent=2,
+                default=str,
             )
         )
     else:
         _print_ingest_summary(report, case)
-        _print_transcriptions(transcribed)
-        _print_analyses(analysed)
+        _print_stages(stages)
         _print_case_counts(case)
     total_ok = len(report.outcomes) - report.count(FAILED)
     if report.count(FAILED) and (strict or total_ok == 0):
@@ -279,127 +275,77 @@ def _print_case_counts(case: Any) -> None:
     )
 
 
-def _transcribe_pending(
+def _runner(
     case: Any,
     settings: Settings,
     *,
-    ids: list[int] | None = None,
-    redo: bool = False,
+    workers: int | None = None,
     asr_model: str | None = None,
     beam_size: int | None = None,
     translate: bool = False,
+) -> Any:
+    """The stage runner for this case: its lexicon overrides (CASE/lexicons/) and options."""
+    from overheard.pipeline.runner import Runner
+    from overheard.pipeline.stage import StageConfig
+
+    config = StageConfig(
+        languages=settings.languages, lexicon_dir=case.root / "lexicons", asr_model=asr_model,
+        beam_size=beam_size, translate=translate,
+    )  # fmt: skip
+    return Runner(case, config, workers=workers)
+
+
+def _run_stages(
+    runner: Any,
+    *,
+    only: list[str] | None = None,
+    skip: list[str] | None = None,
+    ids: list[int] | None = None,
+    redo: bool = False,
+    required: bool = False,
     quiet: bool = False,
-    required: bool = False,
-) -> list[Any]:
-    """Transcribe the case's recordings that wait for it; a missing speech extra is a note,
-    not an error, unless transcription was asked for explicitly (``required``)."""
-    from overheard.errors import NotAvailable
-    from overheard.pipeline import speech as speech_stage
+) -> Any:
+    """Every registered stage (or ``only`` these) over what is pending, with a progress bar
+    each; a stage whose extra is missing is a note on stderr (an error when ``required``)."""
+    from contextlib import contextmanager
 
-    todo = speech_stage.pending(case, redo=redo, ids=ids)
-    if not todo:
-        return []
-    try:
-        from overheard.speech.transcribe import Transcriber, TranscriberOptions
+    from overheard.pipeline import registry
 
-        whisper_langs = tuple(lang for lang in settings.languages if lang != "ko") or ("ru",)
-        options = TranscriberOptions(
-            model_path=asr_model, translate=translate, languages=whisper_langs,
-            **({"beam_size": beam_size} if beam_size else {}),
-        )  # fmt: skip
-        transcriber = Transcriber(options)
-    except (ImportError, NotAvailable) as exc:
-        if required:
-            raise NotAvailable(f"cannot transcribe: {exc}") from None
-        if not quiet:
-            _stderr_console().print(
-                f"{len(todo)} recording(s) await transcription: {exc}", markup=False
-            )
-        return []
-    with _progress("transcribe", quiet, seconds=True) as progress:
-        from sqlalchemy import func, select
+    names = [n for n in (only or registry.names()) if n not in (skip or [])]
 
-        from overheard.store.schema import Document
+    @contextmanager
+    def bars(stage: Any, total: float) -> Any:
+        seconds = stage.unit == "seconds"
+        with _progress(stage.name, quiet, seconds=seconds) as progress:
+            task = progress.add_task("loading models…", total=total)
 
-        with case.reader() as r:
-            total = r.scalar(select(func.sum(Document.duration_s)).where(Document.id.in_(todo)))
-        task = progress.add_task("", total=total or 0)
-        base = {"done": 0.0, "current": 0.0}
+            class Bar:
+                def update(self, completed: float, description: str = "") -> None:
+                    progress.update(task, completed=completed, description=description)
 
-        def on_progress(doc_id: int, done: float, _total: float) -> None:
-            base["current"] = done
-            progress.update(task, completed=base["done"] + done, description=f"document {doc_id}")
+            yield Bar()
 
-        def on_done(outcome: Any) -> None:
-            with case.reader() as r:
-                base["done"] += (
-                    r.scalar(select(Document.duration_s).where(Document.id == outcome.document_id))
-                    or 0.0
-                )
-            progress.update(task, completed=base["done"])
-
-        return speech_stage.transcribe_documents(case, transcriber, todo, on_progress, on_done)
+    report = runner.run(names, ids=ids, redo=redo, required=required, progress=bars)
+    if not quiet:
+        for note in report.notes:
+            _stderr_console().print(note, markup=False)
+    return report
 
 
-def _print_transcriptions(outcomes: list[Any]) -> None:
+def _print_stages(report: Any) -> None:
     from rich.markup import escape
 
-    if not outcomes:
-        return
     out = _stdout_console()
-    for o in outcomes:
-        if o.status == "transcribed":
-            out.print(f"  ♪ {escape(o.title or '')} (document {o.document_id}): "
-                      f"{o.segments} utterances, RTF {o.rtf:.2f}")  # fmt: skip
-        elif o.status == "no_speech":
-            out.print(f"  ♪ {escape(o.title or '')} (document {o.document_id}): no speech "
-                      f"({escape(o.reason or '')})")  # fmt: skip
-        else:
-            out.print(f"  [red]✗[/] {escape(o.title or '')} (document {o.document_id}): "
-                      f"transcription failed: {escape(o.reason or '')}")  # fmt: skip
-
-
-def _analyse_pending(
-    case: Any, *, ids: list[int] | None = None, redo: bool = False, quiet: bool = False,
-    required: bool = False,
-) -> list[Any]:  # fmt: skip
-    from overheard.errors import NotAvailable
-    from overheard.pipeline import analysis
-
-    reason = analysis.available()
-    if reason:
-        if required:
-            raise NotAvailable(reason)
-        if not quiet:
-            _stderr_console().print(
-                f"entities and statements not extracted: {reason}", markup=False
-            )
-        return []
-    todo = analysis.pending(case, redo=redo, ids=ids)
-    if not todo:
-        return []
-    with _progress("analyse", quiet) as progress:
-        task = progress.add_task("loading models…", total=len(todo))
-        return analysis.analyse_documents(
-            case,
-            todo,
-            on_done=lambda o: progress.update(task, advance=1, description=o.title or ""),
-        )
-
-
-def _print_analyses(outcomes: list[Any]) -> None:
-    from rich.markup import escape
-
-    if not outcomes:
-        return
-    out = _stdout_console()
-    out.print(
-        f"analysed {len(outcomes)} document(s): {sum(o.mentions for o in outcomes)} mentions, "
-        f"{sum(o.statements for o in outcomes)} statements, {sum(o.events for o in outcomes)} events"
-    )
-    for o in outcomes:
-        if o.error:
-            out.print(f"  [red]✗[/] analysis of document {o.document_id} failed: {escape(o.error)}")
+    for name, outcomes in report.outcomes.items():
+        for o in outcomes:
+            if o.error:
+                what = o.title or f"document {o.document_id}"
+                out.print(f"  [red]✗[/] {name} {escape(what)} (document {o.document_id}) "
+                          f"failed: {escape(o.error)}")  # fmt: skip
+            elif o.detail:
+                out.print(f"  {escape(o.detail)}")
+        if name in report.summaries:
+            out.print(escape(report.summaries[name]))
 
 
 # --------------------------------------------------------------------------------- process
@@ -407,46 +353,90 @@ def _print_analyses(outcomes: list[Any]) -> None:
 
 @cli.command()
 @click.argument("documents", nargs=-1, type=int)
-@click.option("--redo", is_flag=True, help="Transcribe again even if already transcribed.")
+@click.option(
+    "--stage", "stages", multiple=True,
+    help="Only this stage (repeatable; see 'overheard stages'). Default: every stage.",
+)  # fmt: skip
+@click.option("--redo", is_flag=True, help="Run again even where the current version has run.")
 @click.option("--asr-model", help="A local CTranslate2 Whisper folder instead of Whisper base.")
 @click.option("--beam-size", type=click.IntRange(1, 10), help="Whisper beam size (default 1).")
 @click.option("--translate", is_flag=True, help="Also render non-English speech in English.")
+@click.option(
+    "--workers", type=click.IntRange(1, 64),
+    help="Worker processes for the stages that run in a pool (default: CPU count, at most 4).",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print every document's outcome as JSON.")
 @click.pass_obj
 def process(
     state: State,
     documents: tuple[int, ...],
+    stages: tuple[str, ...],
     redo: bool,
     asr_model: str | None,
     beam_size: int | None,
     translate: bool,
+    workers: int | None,
+    as_json: bool,
 ) -> None:
-    """Run the processing stages over documents already in the case: transcribe recordings
-    that await it (or, with --redo, again with another model or settings), then find
-    entities, statements and events in whatever was not analysed by this version yet.
+    """Run the processing stages over documents already in the case, each over what is
+    pending for it: recordings that await transcription, and whatever the current version
+    of the analysis has not analysed (a changed rule, lexicon entry or model makes documents
+    pending again by itself). Named documents, or --redo, are processed again.
 
     \b
     Example:
       overheard process                        # whatever is pending
+      overheard process --stage analyse --redo # analyse everything again
       overheard process 7 8 --redo --asr-model ~/models/whisper-large-v3-ct2 --translate
     """
-    from overheard.pipeline import speech as speech_stage
+    case = state.open_case()
+    runner = _runner(case, Settings(), workers=workers, asr_model=asr_model,
+                     beam_size=beam_size, translate=translate)  # fmt: skip
+    report = _run_stages(runner, only=list(stages) or None, ids=list(documents) or None,
+                         redo=redo, required=True, quiet=as_json)  # fmt: skip
+    outcomes = report.all()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    elif not outcomes:
+        click.echo("nothing to process")
+    else:
+        _print_stages(report)
+    if outcomes and all(o.error for o in outcomes):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the stages as JSON.")
+@click.pass_obj
+def stages(state: State, as_json: bool) -> None:
+    """List the processing stages, in the order they run: each one's version (derived from
+    the code, its lexicons and the case's overrides, and its models), what it needs, and how
+    many of the case's documents it has done, done with an older version, failed, or has
+    still to do.
+
+    \b
+    Example:
+      overheard stages
+      overheard stages --json
+    """
+    from rich.markup import escape
 
     case = state.open_case()
-    ids = list(documents) or None
-    outcomes = []
-    if speech_stage.pending(case, redo=redo, ids=ids):
-        outcomes = _transcribe_pending(
-            case, Settings(), ids=ids, redo=redo, asr_model=asr_model, beam_size=beam_size,
-            translate=translate, required=True,
-        )  # fmt: skip
-    analysed = _analyse_pending(case, ids=ids, redo=redo)
-    if not outcomes and not analysed:
-        click.echo("nothing to process")
+    states = _runner(case, Settings()).states()
+    if as_json:
+        click.echo(json.dumps([st.as_dict() for st in states], ensure_ascii=False, indent=2))
         return
-    _print_transcriptions(outcomes)
-    _print_analyses(analysed)
-    if outcomes and all(o.status == "transcription_failed" for o in outcomes):
-        sys.exit(1)
+    out = _stdout_console()
+    for st in states:
+        version = st.version or f"[red]not available[/]: {escape(st.reason or '')}"
+        out.print(f"[bold]{st.name}[/]  {version}  [dim](needs {escape(st.needs)})[/]")
+        if st.models:
+            models = ", ".join(f"{k} {v}" for k, v in st.models.items())
+            out.print(f"  models: {escape(models)}")
+        out.print(
+            f"  {st.done} done, {st.outdated} done by an older version, {st.failed} failed, "
+            f"[bold]{st.pending} pending[/] (of {st.applies})"
+        )
 
 
 # -------------------------------------------------------------------------------- search
@@ -1008,9 +998,7 @@ def demo(ctx: click.Context, samples: Path | None, transcribe: bool, then_serve:
     settings = Settings()
     report = _run_with_progress(Ingestor(case, settings, source="overheard samples"), inputs)
     _print_ingest_summary(report, case)
-    if transcribe:
-        _print_transcriptions(_transcribe_pending(case, settings))
-    _print_analyses(_analyse_pending(case))
+    _print_stages(_run_stages(_runner(case, settings), skip=[] if transcribe else ["transcribe"]))
     _print_case_counts(case)
     out = _stdout_console()
     out.print()
