@@ -177,7 +177,7 @@ class Runner:
         """Run the named stages (default: all, in order) over what is pending for each. A
         stage that cannot run here is a note, or an error when ``required``."""
         report = RunReport()
-        for name in stages or registry.names():
+        for name in registry.names() if stages is None else stages:
             if name not in registry.names():
                 registry.stage_class(name)  # raises the clear error
             todo = self.pending(name, redo=redo, ids=ids)
