@@ -122,6 +122,12 @@ class Document(Base):
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    # A near-duplicate or translated copy of an earlier document (syndication): the claim
+    # board counts a document and its copies as one source.
+    copy_of: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    copy_score: Mapped[float | None] = mapped_column(Float)
 
     source: Mapped[Source | None] = relationship()
     segments: Mapped[list[Segment]] = relationship(
@@ -258,28 +264,52 @@ class Statement(Base):
 
 
 class Claim(Base):
-    """The proposition several statements are about."""
+    """The proposition several statements are about. ``text`` is its readable label (the
+    proposition); ``key`` what must agree for a statement to join it (its numbers, entities,
+    event type), so "12 killed" and "12 wounded" stay two claims."""
 
     __tablename__ = "claims"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     text: Mapped[str] = mapped_column(Text)
+    key: Mapped[str | None] = mapped_column(String(500), index=True)
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
 
 class ClaimStatement(Base):
-    """One line of a claim's board: a statement and its stance (supports, denies, ...)."""
+    """One line of a claim's board: a statement and its stance (assert or deny). A statement
+    belongs to one claim at most."""
 
     __tablename__ = "claim_statements"
     claim_id: Mapped[int] = mapped_column(
         ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
     )
     statement_id: Mapped[int] = mapped_column(
-        ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True, unique=True
     )
-    stance: Mapped[str] = mapped_column(String(30))
+    stance: Mapped[str] = mapped_column(String(30))  # Stance
+    # Where the stance came from: "rules" (act, negation), or an entailment back-end's name.
+    stance_source: Mapped[str | None] = mapped_column(String(100))
+    similarity: Mapped[float | None] = mapped_column(Float)
     confidence: Mapped[float | None] = mapped_column(Float)
+
+
+class EntityMerge(Base):
+    """An analyst's decision about entities, kept across re-analysis: ``merge`` makes every
+    mention whose key is ``key`` resolve to ``entity_id``; ``split`` gives the surface form
+    ``name`` (key ``key``) an entity of its own again."""
+
+    __tablename__ = "entity_merges"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))  # merge | split
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Event(Base):
