@@ -6,7 +6,8 @@ the type; in English the parse gives actor (subject, or the agent of a passive) 
 mention before and after the trigger in the same sentence does. Places are the GPE/LOC
 mentions the sentence puts the event in, time the date expression in the same sentence. The
 PLOVER mode is filled where the trigger names it (ACCUSE: disapprove/allege/investigate);
-negated and hypothetical events are flagged, not dropped, as the PLOVER manual asks.
+negated and hypothetical events are flagged, not dropped, as the PLOVER manual asks. The word
+lists are data: ``text/lexicons/event_*.tsv`` and ``place_cues.*.tsv``.
 """
 
 from __future__ import annotations
@@ -14,264 +15,95 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from overheard.text import lexicon
 from overheard.text.records import DateExpression, Event, Mention, Span
 
-EN_TRIGGERS: dict[str, str] = {
-    **dict.fromkeys(
-        "agree sign ratify settle accept reconcile allow permit offer promise commit".split(),
-        "AGREE",
-    ),
-    **dict.fromkeys(
-        "meet visit host consult discuss negotiate confer telephone mediate".split(), "CONSULT"
-    ),
-    **dict.fromkeys(
-        "support praise back endorse welcome commend applaud thank approve "
-        "recognize recognise forgive defend".split(),
-        "SUPPORT",
-    ),
-    **dict.fromkeys(
-        "concede yield ease release free apologize apologise lift relax pardon shorten".split(),
-        "CONCEDE",
-    ),
-    **dict.fromkeys(
-        "cooperate collaborate coordinate ally partner extradite share".split(), "COOPERATE"
-    ),
-    **dict.fromkeys("aid assist help donate supply deliver grant shelter rescue".split(), "AID"),
-    **dict.fromkeys(
-        "withdraw retreat evacuate disarm demobilize demobilise surrender resign".split(), "RETREAT"
-    ),
-    **dict.fromkeys("demand request ask urge appeal seek petition plead".split(), "REQUEST"),
-    **dict.fromkeys(
-        "accuse blame condemn criticize criticise denounce charge allege "
-        "investigate probe deplore complain sue indict inspect".split(),
-        "ACCUSE",
-    ),
-    **dict.fromkeys(
-        "reject refuse deny veto rebuff dismiss oppose decline renege violate".split(), "REJECT"
-    ),
-    **dict.fromkeys("threaten warn".split(), "THREATEN"),
-    **dict.fromkeys("protest demonstrate rally march riot picket block".split(), "PROTEST"),
-    **dict.fromkeys(
-        "sanction embargo expel suspend freeze sever boycott halt prohibit cut reduce "
-        "cancel".split(),
-        "SANCTION",
-    ),
-    **dict.fromkeys(
-        "mobilize mobilise deploy mass reinforce station conscript strengthen patrol train".split(),
-        "MOBILIZE",
-    ),
-    **dict.fromkeys(
-        "arrest detain seize confiscate ban deport raid jail imprison sentence "
-        "restrict censor evict outlaw demolish deface hack blockade".split(),
-        "COERCE",
-    ),
-    **dict.fromkeys(
-        "attack kill bomb shell fight clash invade assault kidnap abduct torture "
-        "wound massacre ambush storm shoot strike hit destroy execute "
-        "assassinate capture beat fire abuse retake cleanse".split(),
-        "ASSAULT",
-    ),
-}
-# Light verbs whose object carries the event: "held talks", "imposed sanctions".
-EN_OBJECT_TRIGGERS: dict[str, str] = {
-    "talk": "CONSULT",
-    "meeting": "CONSULT",
-    "visit": "CONSULT",
-    "negotiation": "CONSULT",
-    "sanction": "SANCTION",
-    "embargo": "SANCTION",
-    "ban": "COERCE",
-    "curfew": "COERCE",
-    "attack": "ASSAULT",
-    "offensive": "ASSAULT",
-    "assault": "ASSAULT",
-    "raid": "ASSAULT",
-    "protest": "PROTEST",
-    "rally": "PROTEST",
-    "demonstration": "PROTEST",
-    "aid": "AID",
-    "assistance": "AID",
-    "weapon": "AID",
-    "support": "SUPPORT",
-    "warning": "THREATEN",
-    "ultimatum": "THREATEN",
-    "threat": "THREATEN",
-    "demand": "REQUEST",
-    "appeal": "REQUEST",
-    "request": "REQUEST",
-    "call": "REQUEST",
-    "treaty": "AGREE",
-    "agreement": "AGREE",
-    "deal": "AGREE",
-    "ceasefire": "AGREE",
-    "accusation": "ACCUSE",
-    "investigation": "ACCUSE",
-    "criticism": "ACCUSE",
-    "troop": "MOBILIZE",
-    "force": "MOBILIZE",
-    "soldier": "MOBILIZE",
-    "mediation": "CONSULT",
-    "invasion": "ASSAULT",
-    "withdrawal": "RETREAT",
-    "suspension": "SANCTION",
-    "tie": "SUPPORT",
-    "relation": "SUPPORT",
-    "strike": "PROTEST",
-    "concession": "AGREE",
-    "consensus": "AGREE",
-    "blockade": "COERCE",
-    "law": "COERCE",
-    "siege": "COERCE",
-    "fire": "COERCE",
-}
-_EN_LIGHT = {
-    "hold",
-    "impose",
-    "launch",
-    "stage",
-    "provide",
-    "send",
-    "issue",
-    "make",
-    "conduct",
-    "pay",
-    "carry",
-    "sign",
-    "ratify",
-    "reach",
-    "offer",
-    "give",
-    "mount",
-    "level",
-    "open",
-    "renew",
-    "resume",
-    "undertake",
-    "begin",
-    "start",
-    "establish",
-    "upgrade",
-    "complete",
-    "declare",
-    "set",
-    "continue",
-    "organize",
-    "organise",
-}
-# Light verbs that mean something on their own when their object is not an event noun.
-_EN_LIGHT_OWN = {
-    "sign": "AGREE",
-    "ratify": "AGREE",
-    "send": "AID",
-    "provide": "AID",
-    "give": "AID",
-    "offer": "AGREE",
-}
+# Words the rules below test besides the lexicons: "called on/for X", "pulled out/back".
+_RULE_LEMMAS = frozenset({"call", "pull", "move"})
 # PLOVER codes a stated intention by its sign: a promise of something cooperative is AGREE,
 # of something hostile THREATEN; "X must do Y" is a REQUEST; "will not accept" a REJECT.
 _HOSTILE = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"}
 _COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
-_INTENT_HEADS = {
-    "offer",
-    "promise",
-    "pledge",
-    "agree",
-    "vow",
-    "plan",
-    "intend",
-    "threaten",
-    "prepare",
-    "decide",
-    "swear",
-}
-_INTENT_ADJ = {"willing", "ready", "prepared", "committed", "determined"}
-_EN_MODE = {
-    "investigate": "investigate",
-    "probe": "investigate",
-    "investigation": "investigate",
-    "allege": "allege",
-    "accuse": "allege",
-    "charge": "allege",
-    "condemn": "disapprove",
-    "criticize": "disapprove",
-    "criticise": "disapprove",
-    "denounce": "disapprove",
-    "deplore": "disapprove",
-    "complain": "disapprove",
-}
-_MODALS = {"could", "might", "may", "would", "will", "should", "shall", "plan", "intend"}
 
-_RU_TRIGGERS: list[tuple[str, str]] = [
-    (
-        r"подписа\w+|ратифицирова\w+|согласи\w+|договорил\w+|підписа\w+|ратифікува\w+|"
-        r"погоди\w+|домовил\w+",
-        "AGREE",
-    ),
-    (
-        r"встретил\w+|встреча\w+|переговор\w+|провел\w* переговоры|посети\w+|визит\w*|"
-        r"обсуди\w+|зустрі\w+|відвіда\w+|обговори\w+",
-        "CONSULT",
-    ),
-    (r"поддержа\w+|поддержива\w+|приветствова\w+|похвали\w+|підтрима\w+|підтриму\w+", "SUPPORT"),
-    (r"освободи\w+|отпусти\w+|смягчи\w+|уступи\w+|звільни\w+|пом'якши\w+", "CONCEDE"),
-    (r"сотрудничa\w+|сотрудничать|сотрудничает|сотрудничают|співпрацю\w+", "COOPERATE"),
-    (
-        r"помощь|помощи|передал\w*|поставля\w+|поставил\w*|направил\w* помощь|допомог\w+|"
-        r"постача\w+|передав|передала|передали",
-        "AID",
-    ),
-    (
-        r"отступи\w+|отступа\w+|отвел\w*|отвёл|вывел\w*|выве\w+ войска|отошл\w+|відступи\w+|"
-        r"відступа\w+|вивели|відвели",
-        "RETREAT",
-    ),
-    (
-        r"потребова\w+|требует|требуют|призва\w+|призыва\w+|попроси\w+|просит|просят|"
-        r"вимага\w+|закликал?\w*|закликає|попроси\w+",
-        "REQUEST",
-    ),
-    (
-        r"обвини\w+|обвиня\w+|осуди\w+|осужда\w+|раскритикова\w+|расследова\w+|звинува\w+|"
-        r"засуди\w+|розслідува\w+",
-        "ACCUSE",
-    ),
-    (
-        r"отверг\w*|отклони\w+|отказа\w+|отказыва\w+|опроверг\w*|відкину\w+|відхили\w+|"
-        r"відмови\w+|спростува\w+",
-        "REJECT",
-    ),
-    (r"пригрози\w+|угрожа\w+|предупреди\w+|погрожу\w+|пригрози\w+|попереди\w+", "THREATEN"),
-    (r"протест\w*|митинг\w*|демонстрац\w+|мітинг\w*|протесту\w+", "PROTEST"),
-    (r"санкци\w+|выслал\w*|высыла\w+|заморози\w+|санкці\w+|вислал\w*", "SANCTION"),
-    (
-        r"мобилизова\w+|мобилизац\w+|перебросил\w*|переброс\w+|развернул\w*|стягива\w+|"
-        r"мобілізува\w+|мобілізац\w+|перекину\w+|перекида\w+",
-        "MOBILIZE",
-    ),
-    (
-        r"задержа\w+|арестова\w+|захвати\w+|запрети\w+|депортирова\w+|конфискова\w+|"
-        r"затрима\w+|заарештува\w+|заборони\w+",
-        "COERCE",
-    ),
-    (
-        r"атакова\w+|атаку\w+|обстреля\w+|обстрелива\w+|удари\w+|нанес\w* удар\w*|убил\w*|"
-        r"уничтожи\w+|сбил\w*|штурму\w+|наступа\w+|бомби\w+|обстріля\w+|обстрілю\w+|"
-        r"атакува\w+|знищи\w+|вбил\w*|збил\w*|штурмува\w+",
-        "ASSAULT",
-    ),
-]
-_RU_TRIGGER = re.compile(
-    "|".join(
-        f"(?P<{t}{i}>(?<![\\w-])(?:{stem})(?!\\w))" for i, (stem, t) in enumerate(_RU_TRIGGERS)
-    ),
-    re.IGNORECASE,
-)
+
+@lexicon.cached
+def _en_triggers() -> dict[str, str]:
+    """Verb lemma → PLOVER type (event_triggers.en.tsv)."""
+    return {row["lemma"]: row["type"] for row in lexicon.table("event_triggers.en")}
+
+
+@lexicon.cached
+def _en_object_triggers() -> dict[str, str]:
+    """Event noun → PLOVER type, for the object of a light verb: "held talks", "imposed
+    sanctions" (event_object_triggers.en.tsv)."""
+    return {row["lemma"]: row["type"] for row in lexicon.table("event_object_triggers.en")}
+
+
+@lexicon.cached
+def _en_modes() -> dict[str, str]:
+    """Trigger lemma → the PLOVER mode it names (ACCUSE: investigate, allege, disapprove)."""
+    rows = lexicon.table("event_object_triggers.en") + lexicon.table("event_triggers.en")
+    return {row["lemma"]: row["mode"] for row in rows if row["mode"]}
+
+
+@lexicon.cached
+def _en_light() -> dict[str, str]:
+    """Light verb → the type it has by itself when its object is no event noun, or ""."""
+    return {row["lemma"]: row["own_type"] for row in lexicon.table("event_light_verbs.en")}
+
+
+@lexicon.cached
+def _en_modality(role: str) -> frozenset[str]:
+    return frozenset(lexicon.words("event_modality.en", role))
+
+
+def parse_lemmas() -> frozenset[str]:
+    """The lemmas that make the English rules here look at a sentence's parse."""
+    return (
+        frozenset(_en_triggers())
+        | frozenset(_en_object_triggers())
+        | frozenset(_en_light())
+        | _RULE_LEMMAS
+    )
+
+
+def __getattr__(name: str) -> Any:
+    # EN_TRIGGERS and EN_OBJECT_TRIGGERS (lemma → PLOVER type) are read from the lexicons when
+    # asked for, so that they follow lexicon.configure().
+    if name == "EN_TRIGGERS":
+        return _en_triggers()
+    if name == "EN_OBJECT_TRIGGERS":
+        return _en_object_triggers()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@lexicon.cached
+def _ru_trigger() -> re.Pattern[str]:
+    """One group per type, named type + index; the type listed first in the file wins a tie."""
+    return re.compile(
+        "|".join(
+            f"(?P<{t}{i}>(?<![\\w-])(?:{'|'.join(stems)})(?!\\w))"
+            for i, (t, stems) in enumerate(lexicon.grouped("event_triggers.ru", "type"))
+        ),
+        re.IGNORECASE,
+    )
+
+
+@lexicon.cached
+def _ru_hypothetical() -> re.Pattern[str]:
+    words = "|".join(lexicon.words("event_modality.ru", "hypothetical"))
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)")
+
+
+@lexicon.cached
+def _place_before() -> re.Pattern[str]:
+    """A preposition that puts an event at the place named after it (place_cues.*.tsv)."""
+    en = lexicon.alternation("place_cues.en", "event_place")
+    ru = lexicon.alternation("place_cues.ru", "event_place")
+    return re.compile(rf"(?:\b{en}|(?<!\w){ru})\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 _ACTOR_LABELS = ("PERSON", "ORG", "GPE", "GROUP", "MIL_UNIT", "NORP")
-_PLACE_BEFORE = re.compile(
-    r"(?:\b(?:in|near|at|outside|around|across|into|on)|(?<!\w)(?:в|во|под|около|у|на|біля|"
-    r"поблизу|під))\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
 
 
 def _span(text: str, a: int, b: int) -> Span:
@@ -304,7 +136,7 @@ def _place(text: str, mentions: list[Mention], a: int, b: int) -> Mention | None
             a <= m.start
             and m.end <= b
             and m.label in ("GPE", "LOC")
-            and _PLACE_BEFORE.search(text[max(a, m.start - 20) : m.start])
+            and _place_before().search(text[max(a, m.start - 20) : m.start])
         ):
             return m
     return None
@@ -329,15 +161,14 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ not in ("VERB",):
         return None
-    if lemma in _EN_LIGHT:
+    light = _en_light()
+    if lemma in light:
+        objects = _en_object_triggers()
         for child in tok.children:
-            if (
-                child.dep_ in ("dobj", "obj", "nsubjpass")
-                and child.lemma_.lower() in EN_OBJECT_TRIGGERS
-            ):
-                return EN_OBJECT_TRIGGERS[child.lemma_.lower()], child.lemma_.lower()
-        if lemma in _EN_LIGHT_OWN:
-            return _EN_LIGHT_OWN[lemma], lemma
+            if child.dep_ in ("dobj", "obj", "nsubjpass") and child.lemma_.lower() in objects:
+                return objects[child.lemma_.lower()], child.lemma_.lower()
+        if light[lemma]:
+            return light[lemma], lemma
         return None
     if lemma == "call" and any(
         c.dep_ == "prep" and c.lower_ in ("on", "for") for c in tok.children
@@ -345,7 +176,7 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
         return "REQUEST", lemma
     if lemma in ("pull", "move") and any(c.lower_ in ("out", "back", "away") for c in tok.children):
         return "RETREAT", lemma
-    found = EN_TRIGGERS.get(lemma)
+    found = _en_triggers().get(lemma)
     return (found, lemma) if found else None
 
 
@@ -375,7 +206,7 @@ def _en_recipient(tok: Any) -> Any | None:
     for child in tok.children:
         if (
             child.dep_ in ("dobj", "obj", "dative", "nsubjpass")
-            and child.lemma_.lower() not in EN_OBJECT_TRIGGERS
+            and child.lemma_.lower() not in _en_object_triggers()
         ):
             return child
     for child in tok.children:
@@ -405,15 +236,16 @@ def _en_recipient(tok: Any) -> Any | None:
 def _by_intent(tok: Any, kind: str, negated: bool) -> str:
     auxes = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
     head = tok.head
+    ready = _en_modality("ready")
     if "must" in auxes:
         return "REQUEST"
     intent = (
         bool(auxes & {"will", "would", "shall"})
         or (
             tok.dep_ == "xcomp"
-            and (head.lemma_.lower() in _INTENT_HEADS or head.lower_ in _INTENT_ADJ)
+            and (head.lemma_.lower() in _en_modality("intent") or head.lower_ in ready)
         )
-        or (tok.dep_ == "xcomp" and any(c.lower_ in _INTENT_ADJ for c in head.children))
+        or (tok.dep_ == "xcomp" and any(c.lower_ in ready for c in head.children))
     )
     if not intent:
         return kind
@@ -451,17 +283,15 @@ def _events_en(
             recipient = _span(text, *_np(obj)) if obj is not None else None
             negated = any(c.dep_ == "neg" for c in tok.children)
             kind = _by_intent(tok, kind, negated)
-            hypothetical = any(c.lower_ in _MODALS for c in tok.children if c.dep_ == "aux") or (
-                tok.dep_ == "xcomp"
-                and tok.head.lemma_.lower()
-                in ("threaten", "plan", "intend", "vow", "promise", "want", "hope")
-            )
+            hypothetical = any(
+                c.lower_ in _en_modality("modal") for c in tok.children if c.dep_ == "aux"
+            ) or (tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _en_modality("hypothetical"))
             place = _place(text, mentions, a, b)
             when = _time(dates, a, b)
             out.append(
                 Event(
                     type=kind,
-                    mode=_EN_MODE.get(lemma),
+                    mode=_en_modes().get(lemma),
                     negated=negated,
                     hypothetical=hypothetical,
                     trigger=_span(text, tok.idx, tok.idx + len(tok.text)),
@@ -483,7 +313,7 @@ def _events_ru(text: str, mentions: list[Mention], dates: list[DateExpression]) 
     out = []
     for s in sentenize(text):
         a, b = s.start, s.stop
-        for m in _RU_TRIGGER.finditer(text, a, b):
+        for m in _ru_trigger().finditer(text, a, b):
             kind = re.sub(r"\d+$", "", m.lastgroup or "")
             ta, tb = m.start(), m.end()
             actor_span = _actor_before(text, mentions, a, ta)
@@ -503,13 +333,7 @@ def _events_ru(text: str, mentions: list[Mention], dates: list[DateExpression]) 
                     type=kind,
                     mode=None,
                     negated=negated,
-                    hypothetical=bool(
-                        re.search(
-                            r"(?<!\w)(?:может|могут|могли|бы|планиру\w+|"
-                            r"намерен\w*|може|можуть)(?!\w)",
-                            text[a:ta],
-                        )
-                    ),
+                    hypothetical=bool(_ru_hypothetical().search(text[a:ta])),
                     trigger=_span(text, ta, tb),
                     actor=_span(text, *actor_span) if actor_span else None,
                     recipient=_span(text, recipient.start, recipient.end) if recipient else None,

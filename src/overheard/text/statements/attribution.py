@@ -1,0 +1,152 @@
+"""Who said what, in every language: the entry point, speaker resolution and hedges.
+
+The language's cue finder (:mod:`.english` or :mod:`.russian`) drafts the statements,
+:mod:`.quotes` attaches the quotations, and this module resolves each speaker to a mention
+(pronouns to the nearest earlier speaker or mention that fits; pronouns.*.tsv) and collects
+the hedges of the attribution (hedges.*.tsv).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import Any
+
+from overheard.text import lexicon
+from overheard.text.records import Mention, Span, Statement
+from overheard.text.statements.draft import bounds, overlaps, span
+from overheard.text.statements.quotes import attach_quotes, balance_quotes, find_quotes
+
+
+def _lexicon_lang(lang: str) -> str:
+    """Ukrainian runs on the Russian lexicons (which carry the Ukrainian forms too)."""
+    return "ru" if lang in ("ru", "uk") else "en"
+
+
+@lexicon.cached
+def pronouns(lang: str) -> dict[str, str]:
+    """Pronoun → kind (PERSON, PLURAL, ORG) for a language."""
+    return {row["word"]: row["kind"] for row in lexicon.table(f"pronouns.{lang}")}
+
+
+@lexicon.cached
+def hedges_pattern(lang: str) -> re.Pattern[str]:
+    # Longest phrase first, so "according to" is not cut short by a shorter entry it starts with.
+    phrases = sorted(lexicon.words(f"hedges.{lang}"), key=len, reverse=True)
+    words = "|".join(re.escape(p) for p in phrases)
+    if lang == "en":
+        return re.compile(rf"\b({words})\b", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)({words})(?!\w)", re.IGNORECASE)
+
+
+def _is_pronoun(word: str, lang: str) -> str | None:
+    return pronouns(_lexicon_lang(lang)).get(word.casefold())
+
+
+def _mention_at(mentions: list[Mention], where: tuple[int, int]) -> Mention | None:
+    inside = [
+        m
+        for m in mentions
+        if m.start >= where[0]
+        and m.end <= where[1]
+        and m.label in ("PERSON", "ORG", "GROUP", "GPE", "MIL_UNIT", "NORP", "LOC")
+    ]
+    if not inside:
+        inside = [
+            m
+            for m in mentions
+            if overlaps((m.start, m.end), where)
+            and m.label in ("PERSON", "ORG", "GROUP", "GPE", "MIL_UNIT")
+        ]
+    if not inside:
+        return None
+    order = {"PERSON": 0, "ORG": 1, "MIL_UNIT": 1, "GROUP": 2, "GPE": 3, "NORP": 4, "LOC": 5}
+    return sorted(inside, key=lambda m: (order[m.label], -m.end))[0]
+
+
+def _resolve(
+    text: str, lang: str, draft: Statement, earlier: list[Statement], mentions: list[Mention]
+) -> tuple[int | None, Span | None]:
+    """(entity index, antecedent span) for a speaker, following pronouns back."""
+    if draft.speaker is None:
+        return None, None
+    words = draft.speaker.text.split()
+    kind = _is_pronoun(words[0], lang) if len(words) == 1 else None
+    if kind is None:
+        m = _mention_at(mentions, bounds(draft.speaker))
+        return (m.entity if m else None), None
+    wanted = {
+        "PERSON": ("PERSON",),
+        "PLURAL": ("GROUP", "ORG", "GPE", "PERSON"),
+        "ORG": ("ORG", "GPE", "GROUP", "MIL_UNIT"),
+    }[kind]
+    # The nearest earlier speaker that is not itself a pronoun: news text hands "he" to the
+    # last person quoted, named ("Zelensky") or described ("Another [soldier]").
+    for st in reversed(earlier):
+        if st.speaker is None or st.speaker.start >= draft.speaker.start:
+            continue
+        target = st.speaker_antecedent or st.speaker
+        if _is_pronoun(target.text, lang):
+            continue
+        m = _mention_at(mentions, (target.start, target.end))
+        # A described speaker ("one of the soldiers", «один из солдат») is a person even when
+        # the only name inside it is a group's.
+        if m is None or (
+            kind == "PERSON"
+            and m.label != "PERSON"
+            and (m.start, m.end) != (target.start, target.end)
+        ):
+            return None, target
+        if m.label in wanted:
+            return m.entity, target
+        break
+    for m in reversed(mentions):
+        if m.end <= draft.speaker.start and m.label in wanted:
+            return m.entity, Span(m.start, m.end, m.text)
+    return None, None
+
+
+def extract_statements(
+    text: str, lang: str, mentions: list[Mention], doc: Any | None = None
+) -> list[Statement]:
+    """Statements in text order; ``doc`` is the English spaCy Doc when ``lang`` is English."""
+    if lang in ("ru", "uk"):
+        from overheard.text.statements.russian import drafts_ru
+
+        drafts = attach_quotes(text, drafts_ru(text), find_quotes(text))
+    else:
+        from overheard.text.statements.english import drafts_en, quote_verb
+
+        if doc is None:
+            from overheard.text.entities import parse_en
+
+            doc = parse_en(text)
+        drafts = attach_quotes(
+            text, drafts_en(text, doc), find_quotes(text), partial(quote_verb, text, doc)
+        )
+    hedges_re = hedges_pattern(_lexicon_lang(lang))
+    for d in drafts:
+        d.content = span(text, *balance_quotes(text, d.content.start, d.content.end))
+    drafts.sort(key=lambda d: (d.content.start, d.cue.start if d.cue else -1))
+    out: list[Statement] = []
+    for d in drafts:
+        d.speaker_entity, d.speaker_antecedent = _resolve(text, lang, d, out, mentions)
+        region_start = min(
+            d.content.start,
+            d.cue.start if d.cue else d.content.start,
+            d.speaker.start if d.speaker else d.content.start,
+        )
+        region_end = max(d.content.end, d.cue.end if d.cue else 0)
+        # Hedges in the attribution and its content ("allegedly", «якобы»), not in the quote.
+        scope = (
+            text[region_start:region_end]
+            if not d.direct
+            else text[region_start : d.content.start] + " " + text[d.content.end : region_end]
+        )
+        hedges = sorted({h.group(0).lower() for h in hedges_re.finditer(scope)})
+        if d.act == "allege" and d.cue:
+            hedges = sorted({*hedges, d.cue.text.lower()})
+        d.hedges = hedges
+        d.hedged = bool(hedges)
+        out.append(d)
+    return out

@@ -1,0 +1,47 @@
+"""What the attribution modules share: a statement in the making, built from offsets.
+
+The cue finders (English, Russian/Ukrainian, quotations) fill in speaker, cue, act, content,
+direct and confidence; :mod:`.attribution` then resolves the speaker's entity and antecedent
+and collects the hedges.
+"""
+
+from __future__ import annotations
+
+from overheard.text.records import Span, Statement
+
+
+def span(text: str, start: int, end: int) -> Span:
+    return Span(start, end, text[start:end])
+
+
+def draft(
+    text: str,
+    speaker: tuple[int, int] | Span | None,
+    cue: tuple[int, int] | None,
+    act: str,
+    content: tuple[int, int],
+    direct: bool,
+    confidence: float,
+) -> Statement:
+    if isinstance(speaker, tuple):
+        speaker = span(text, *speaker)
+    return Statement(
+        speaker=speaker,
+        speaker_entity=None,
+        speaker_antecedent=None,
+        cue=span(text, *cue) if cue else None,
+        act=act,
+        content=span(text, *content),
+        direct=direct,
+        hedged=False,
+        hedges=[],
+        confidence=confidence,
+    )
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def bounds(s: Span) -> tuple[int, int]:
+    return s.start, s.end

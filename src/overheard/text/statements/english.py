@@ -1,0 +1,257 @@
+"""English attribution from the spaCy dependency parse that NER already paid for.
+
+A speech verb (speech_cues.en.tsv) or "according to" gives the cue, its subject the speaker,
+its clausal complement or object the content; a verb that expresses a noun names the act of
+that noun ("voiced concern"). A quotation the parser hangs on a verb outside it is attributed
+through that verb.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from overheard.text import lexicon
+from overheard.text.records import Statement
+from overheard.text.statements.draft import draft
+from overheard.text.statements.quotes import Quote
+
+# Words the rules below test besides the lexicons: "according to X", "called on/for X"
+# (spaCy's lemma of "according" is "accord").
+_RULE_LEMMAS = frozenset({"according", "accord", "call"})
+# A quotation with no cue of its own is attributed through the verb it hangs on; these are
+# the marks as tokens and as spaCy's lemmas of them.
+_QUOTE_MARKS = frozenset({'"', "'", "“", "”", "«", "»", "„", "‘", "’"})
+
+_SPEAKER_DEPS = {"nsubj", "nsubjpass"}
+_SKIP_RIGHT = {
+    "punct",
+    "cc",
+    "conj",
+    "advcl",
+    "mark",
+    "advmod",
+    "npadvmod",
+    "aux",
+    "neg",
+    "auxpass",
+    "nsubj",
+    "nsubjpass",
+    "parataxis",
+}
+
+
+@lexicon.cached
+def cues() -> dict[str, str]:
+    """Speech verb lemma → act."""
+    return {row["lemma"]: row["act"] for row in lexicon.table("speech_cues.en")}
+
+
+@lexicon.cached
+def _needs_clause() -> frozenset[str]:
+    """Verbs that are speech only with a clause or quotation after them ("responded that …"),
+    not with a plain object ("responded by considering", "maintain loyalty")."""
+    rows = lexicon.table("speech_cues.en")
+    return frozenset(row["lemma"] for row in rows if row["needs_clause"] == "yes")
+
+
+@lexicon.cached
+def _express_verbs() -> frozenset[str]:
+    return frozenset(lexicon.words("speech_express_verbs.en"))
+
+
+@lexicon.cached
+def _expressed_acts() -> dict[str, str]:
+    return {row["lemma"]: row["act"] for row in lexicon.table("speech_express_nouns.en")}
+
+
+def parse_lemmas() -> frozenset[str]:
+    """The lemmas that make the rules here look at a sentence's parse."""
+    return (
+        frozenset(cues())
+        | _express_verbs()
+        | frozenset(_expressed_acts())
+        | _RULE_LEMMAS
+        | _QUOTE_MARKS
+    )
+
+
+def _act(tok: Any) -> str | None:
+    lemma = tok.lemma_.lower()
+    if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
+        return None
+    if lemma in _express_verbs():
+        for child in tok.children:
+            if child.dep_ in ("dobj", "obj"):
+                return _expressed_acts().get(child.lemma_.lower())
+        return None
+    if lemma == "call" and any(
+        c.dep_ == "prep" and c.lower_ in ("on", "for") for c in tok.children
+    ):
+        return "urge"
+    return cues().get(lemma)
+
+
+def _subject(tok: Any) -> Any | None:
+    """The subject of a cue, climbing through xcomp/conj/advcl/participles to find one."""
+    seen = 0
+    while tok is not None and seen < 4:
+        for child in tok.children:
+            if child.dep_ == "agent":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        subjects = [c for c in tok.children if c.dep_ in _SPEAKER_DEPS]
+        if subjects:
+            subj = subjects[0]
+            # "soldiers who question …": the relative pronoun stands for the noun it follows.
+            if subj.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
+                return tok.head
+            return subj
+        if (
+            tok.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp", "prep", "pobj")
+            and tok.head is not tok
+        ):
+            tok = tok.head
+        elif tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return tok.head
+        else:
+            return None
+        seen += 1
+    return None
+
+
+def _np_span(tok: Any) -> tuple[int, int]:
+    """The noun phrase of a speaker: left edge to head, plus "of/from …" on the right."""
+    start = tok.left_edge.idx
+    end = tok.idx + len(tok.text)
+    for child in tok.children:
+        if (
+            child.i > tok.i
+            and child.dep_ in ("prep", "compound", "flat", "nummod", "cc", "conj")
+            and not any(t.is_punct for t in tok.doc[tok.i + 1 : child.i])
+        ):
+            right = child.right_edge
+            end = max(end, right.idx + len(right.text))
+    # Never let a speaker run through a comma-delimited aside ("Another, seemingly …, ").
+    for t in tok.doc[tok.left_edge.i : tok.i]:
+        if t.text == "," and t.idx >= start:
+            start = t.idx + 1
+    return start, end
+
+
+def _content(tok: Any) -> tuple[int, int] | None:
+    doc = tok.doc
+    clausal = [c for c in tok.children if c.dep_ in ("ccomp",)]
+    if clausal:
+        parts = clausal
+    else:
+        if tok.lemma_.lower() in _needs_clause() and not any(
+            c.dep_ == "xcomp" for c in tok.children if c.i > tok.i
+        ):
+            return None
+        # Content ends at the cue's first comma: ", with Seoul condemning …" is another clause.
+        commas = [c.i for c in tok.children if c.i > tok.i and c.dep_ == "punct" and c.text == ","]
+        stop = commas[0] if commas else len(doc)
+        parts = [c for c in tok.children if tok.i < c.i < stop and c.dep_ not in _SKIP_RIGHT]
+    if not parts:
+        return None
+    start_tok = min(p.left_edge for p in parts)
+    end_tok = max(p.right_edge for p in parts)
+    span = doc[start_tok.i : end_tok.i + 1]
+    # Drop a leading complementiser and trailing punctuation other than closing quotes.
+    tokens = list(span)
+    while tokens and (tokens[0].lower_ in ("that", ",", ":") or tokens[0].is_space):
+        tokens = tokens[1:]
+    # "called on X to …", "warned of X": the preposition belongs to the cue.
+    if len(tokens) > 1 and tokens[0].pos_ == "ADP" and tokens[0].head == tok:
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in '”"»’)':
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _according(text: str, doc: Any) -> list[Statement]:
+    """ "According to X, …" and "…, according to X": X speaks the clause the phrase hangs on."""
+    out = []
+    for tok in doc:
+        if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+            continue
+        to = doc[tok.i + 1]
+        objects = [c for c in to.children if c.dep_ == "pobj"]
+        if not objects:
+            continue
+        speaker = _np_span(objects[0])
+        clause = tok.head if tok.head is not tok else tok
+        pp_end = objects[0].right_edge.i + 1
+        before = text[: tok.idx].rstrip()
+        if not before or before[-1] in '.!?”"»\n':
+            first, last = pp_end, max(clause.right_edge.i, pp_end)
+        else:
+            first, last = clause.left_edge.i, tok.i - 1
+        while first <= last and (doc[first].is_punct or doc[first].is_space):
+            first += 1
+        while (
+            last > first
+            and (doc[last].is_punct or doc[last].is_space)
+            and doc[last].text not in '”"»'
+        ):
+            last -= 1
+        if last < first:
+            continue
+        content = (doc[first].idx, doc[last].idx + len(doc[last].text))
+        cue = (tok.idx, to.idx + len(to.text))
+        out.append(draft(text, speaker, cue, "assert", content, False, 0.7))
+    return out
+
+
+def drafts_en(text: str, doc: Any) -> list[Statement]:
+    """Statements (speaker, cue, act, content) from the parse, before quotations and pronouns."""
+    drafts = _according(text, doc)
+    for tok in doc:
+        act = _act(tok)
+        if act is None:
+            continue
+        # "urged X to respond": the second verb is part of what was urged.
+        if tok.dep_ == "xcomp" and _act(tok.head) is not None:
+            continue
+        # "officials deny …, citing it as …": the citation carries the act of its head.
+        if tok.lemma_.lower() == "cite" and tok.dep_ == "advcl":
+            act = _act(tok.head) or act
+        content = _content(tok)
+        subj = _subject(tok)
+        if content is None:
+            continue
+        speaker = _np_span(subj) if subj is not None else None
+        cue = (tok.idx, tok.idx + len(tok.text))
+        if speaker is not None and speaker[0] <= cue[0] < speaker[1]:
+            continue
+        drafts.append(draft(text, speaker, cue, act, content, False, 0.75 if speaker else 0.5))
+    return drafts
+
+
+def quote_verb(text: str, doc: Any, q: Quote) -> Statement | None:
+    """A quotation the parser hung on a verb outside it ("he resigned, “I just went …”",
+    "One soldier is heard venting, “Who knows …”"): that verb and its subject attribute it."""
+    inside = [t for t in doc if q.start <= t.idx < q.end]
+    for t in inside:
+        head = t.head
+        if head.idx < q.start or head.idx >= q.end:
+            if t.dep_ not in ("ccomp", "conj", "dobj", "parataxis", "xcomp") or head.pos_ not in (
+                "VERB",
+                "AUX",
+            ):
+                continue
+            subj = _subject(head)
+            if subj is None or q.start <= subj.idx < q.end:
+                continue
+            cue_tok = head
+            # Prefer a speech word next to the verb ("is heard venting").
+            for c in head.children:
+                if c.i > head.i and c.idx < q.start and c.lemma_.lower() in cues():
+                    cue_tok = c
+            act = cues().get(cue_tok.lemma_.lower(), "assert")
+            cue = (cue_tok.idx, cue_tok.idx + len(cue_tok.text))
+            return draft(text, _np_span(subj), cue, act, (q.start, q.end), True, 0.6)
+    return None
