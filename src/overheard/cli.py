@@ -478,16 +478,10 @@ def search(
         case, query, limit=limit, offset=offset, raw=raw, language=language, kind=kind
     )
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "query": query,
-                    "hits": [h.as_record() for h in hits],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        from overheard.records import SearchHit
+
+        found = [SearchHit.model_validate(h.as_record()).dump() for h in hits]
+        click.echo(json.dumps({"query": query, "hits": found}, ensure_ascii=False, indent=2))
         return
     out = _stdout_console()
     if not hits:
@@ -513,7 +507,10 @@ def search(
 
 @cli.command()
 @click.argument("document", type=str)
-@click.option("--json", "as_json", is_flag=True, help="Print the document and segments as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help="Print the document and everything found in it as records (docs/EXPORT.md).",
+)  # fmt: skip
 @click.option("--no-segments", is_flag=True, help="Metadata only.")
 @click.pass_obj
 def show(state: State, document: str, as_json: bool, no_segments: bool) -> None:
@@ -526,47 +523,22 @@ def show(state: State, document: str, as_json: bool, no_segments: bool) -> None:
       overheard show 3
       overheard show document:3 --json
     """
-    from sqlalchemy import select
-
-    from overheard.export.jsonl import _document, _event, _Runs, _segment, _statement
+    from overheard.records import DocumentBundle, Lookups
     from overheard.store.lookup import find_document
-    from overheard.store.schema import Event, Mention, Statement
 
     case = state.open_case()
     with case.reader() as s:
         doc = find_document(s, document)
-        runs = _Runs(s)
-        statements = [
-            _statement(x, runs)
-            for x in s.scalars(
-                select(Statement).where(Statement.document_id == doc.id).order_by(Statement.id)
-            )
-        ]
-        events = [
-            _event(x, runs)
-            for x in s.scalars(select(Event).where(Event.document_id == doc.id).order_by(Event.id))
-        ]
-        mentions = [{"label": m.label, "text": m.text, "normal": m.normal,
-                     "entity_id": m.entity_id and f"entity:{m.entity_id}",
-                     "start_char": m.start_char, "end_char": m.end_char,
-                     "segment_id": m.segment_id and f"segment:{m.segment_id}"}
-                    for m in s.scalars(select(Mention).where(Mention.document_id == doc.id)
-                                       .order_by(Mention.segment_id, Mention.start_char))]  # fmt: skip
-        data = _document(doc, [o.path for o in doc.origins], runs, with_text=False)
-        segs = [] if no_segments else [_segment(x, [
-            {"language": t.language, "text": t.text, "backend": t.backend, "machine": t.machine}
-            for t in x.translations], runs) for x in doc.segments]  # fmt: skip
-        source = doc.source.name if doc.source else None
+        bundle = DocumentBundle.load(
+            Lookups(s), doc, with_text=False, with_segments=not no_segments
+        )
+    data = bundle.dump()
     if as_json:
-        data["source"] = source
-        data["segments"] = segs
-        data["mentions"] = mentions
-        data["statements"] = statements
-        data["events"] = events
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    _print_document(data, source, segs)
-    _print_analysis(mentions, statements, events)
+    _print_document(data["document"], bundle.source.name if bundle.source else None,
+                    data["segments"])  # fmt: skip
+    _print_analysis(data["mentions"], data["statements"], data["events"])
 
 
 def _print_analysis(
@@ -589,6 +561,8 @@ def _print_analysis(
         out.print("\n[bold]Who said what[/]")
         for st in statements:
             speaker = st["speaker"]["text"] or "(unattributed)"
+            if st["speaker_antecedent"]:
+                speaker += f" (→ {st['speaker_antecedent']})"
             flags = ("direct" if st["direct"] else "reported") + (
                 f", hedged: {', '.join(st['hedges'])}" if st["hedged"] else ""
             )
@@ -602,6 +576,7 @@ def _print_analysis(
             who = " ".join(
                 part
                 for part in (
+                    ev["trigger"] and f"«{ev['trigger']}»",
                     ev["actor"]["text"],
                     ev["recipient"]["text"] and f"→ {ev['recipient']['text']}",
                     ev["place"]["text"] and f"@ {ev['place']['text']}",
@@ -683,6 +658,7 @@ def list_documents(state: State, kind: str | None, failures: bool, as_json: bool
     """
     from sqlalchemy import func, select
 
+    from overheard.records import DocumentRecord, Lookups
     from overheard.store.schema import Document, IngestFailure, Segment
 
     case = state.open_case()
@@ -696,24 +672,19 @@ def list_documents(state: State, kind: str | None, failures: bool, as_json: bool
             items = [{"path": f.path, "record": f.part, "reason": f.reason,
                       "at": f.created_at.isoformat()} for f in rows]  # fmt: skip
         else:
-            seg_count = (
-                select(Segment.document_id, func.count().label("n"))
-                .group_by(Segment.document_id)
-                .subquery()
-            )
-            query = (
-                select(Document, func.coalesce(seg_count.c.n, 0))
-                .outerjoin(seg_count, seg_count.c.document_id == Document.id)
-                .order_by(Document.id)
-            )
+            query = select(Document).order_by(Document.id)
             if kind:
                 query = query.where(Document.kind == kind)
+            # Documents as records (docs/EXPORT.md), without their text.
             items = [
-                {"id": f"document:{d.id}", "kind": d.kind, "title": d.title,
-                 "language": d.language, "status": d.status, "segments": n,
-                 "duration_s": d.duration_s, "origin_path": d.origin_path}
-                for d, n in s.execute(query)
-            ]  # fmt: skip
+                d.dump()
+                for d in DocumentRecord.from_rows(s.scalars(query).all(), Lookups(s), False)
+            ]
+            segments: dict[int, int] = dict(
+                s.execute(
+                    select(Segment.document_id, func.count()).group_by(Segment.document_id)
+                ).all()  # type: ignore[arg-type]
+            )
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
@@ -728,9 +699,12 @@ def list_documents(state: State, kind: str | None, failures: bool, as_json: bool
                       f"{' record ' + str(it['record']) if it['record'] else ''}: "
                       f"{escape(it['reason'])}")  # fmt: skip
         else:
-            extra = f"{it['duration_s']:.1f}s" if it["duration_s"] else f"{it['segments']} seg"
+            doc_id = int(it["id"].split(":")[1])
+            extra = (
+                f"{it['duration_s']:.1f}s" if it["duration_s"] else f"{segments.get(doc_id, 0)} seg"
+            )
             out.print(
-                f"{it['id'].split(':')[1]:>5} {it['kind']:<5} {it['language'] or '-':<3} "
+                f"{doc_id:>5} {it['kind']:<5} {it['language'] or '-':<3} "
                 f"{extra:>8}  {escape((it['title'] or it['origin_path'])[:70])}"
                 f"{'  [dim](' + it['status'] + ')[/]' if it['status'] != 'ready' else ''}"
             )
@@ -756,6 +730,10 @@ def list_documents(state: State, kind: str | None, failures: bool, as_json: bool
 @click.option("--no-text", is_flag=True, help="Leave documents' full text out (segments keep it).")
 @click.option("--document", "document", help="The recording to subtitle (srt/vtt).")
 @click.option("--masked", is_flag=True, help="srt/vtt: the publication rendering, swearing masked.")
+@click.option(
+    "--schema", "print_schema", is_flag=True,
+    help="Print the JSON Schema of a jsonl line (no case needed) and stop.",
+)  # fmt: skip
 @click.pass_obj
 def export(
     state: State,
@@ -765,6 +743,7 @@ def export(
     no_text: bool,
     document: str | None,
     masked: bool,
+    print_schema: bool,
 ) -> None:
     """Export the whole record, one JSON object a line (schema: docs/EXPORT.md), or one
     recording's transcript as subtitles with speaker labels.
@@ -775,7 +754,13 @@ def export(
       overheard export --type statement | jq .act
       overheard export --format srt --document 7 -o call.srt
       overheard export --format vtt --document 7 --masked
+      overheard export --schema > record.schema.json
     """
+    if print_schema:
+        from overheard.export.jsonl import schema_text
+
+        click.echo(schema_text(), nl=False)
+        return
     case = state.open_case()
     if fmt in ("srt", "vtt"):
         text = _subtitles(case, fmt, document, masked)
@@ -785,15 +770,11 @@ def export(
         else:
             click.echo(text, nl=False)
         return
-    from overheard.export.jsonl import TYPES, records
+    from overheard.export.jsonl import TYPES, write
 
-    chosen = types or TYPES
     stream = output.open("w", encoding="utf-8") if output else sys.stdout
-    count = 0
     try:
-        for rec in records(case, chosen, with_text=not no_text):
-            stream.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            count += 1
+        count = write(case, stream, types or TYPES, with_text=not no_text)
     finally:
         if output:
             stream.close()
@@ -849,6 +830,7 @@ EVALUATIONS = {
     "plover": ("overheard.eval.plover", "PLOVER event types: accuracy, confusion matrix"),
     "geoparsing": ("overheard.eval.geoparsing", "GeoNames ids on GeoWebNews and LGL"),
     "seed": ("overheard.eval.seed", "the seed report's statements and events, for reading"),
+    "claims": ("overheard.eval.claims", "the claim board: statements, claims, stance, copies"),
     "text": ("overheard.eval.text", "every text evaluation in one run"),
 }
 
