@@ -1,34 +1,34 @@
 """Audio to time-coded, speaker-labelled, language-tagged utterances (issue 3).
 
-The pipeline, and why it is shaped this way (numbers in docs/SPEECH.md):
+This module runs the pipeline; each stage lives where its name says. The pipeline, and why it
+is shaped this way (numbers in docs/SPEECH.md):
 
 1. decode (audio.py) to 16 kHz; stereo channels kept.
 2. VAD (vad.py) per channel when the channels carry different parties, else on the mono mix.
 3. diarization (diarize.py) on the VAD regions: channels, or voice embeddings + clustering.
-4. turns: consecutive regions of one speaker, at most ~30 s.
-5. language ID per turn with Whisper's detector restricted to the allowed languages. The
-   encoder runs on the turn's own length rather than a padded 30 s window: CTranslate2 accepts
-   shorter inputs and on the intercepts the top language matched at a quarter of the cost.
-6. ASR: consecutive turns of one language are packed into windows of at most 30 s of speech and
-   each window is decoded once, so silence costs nothing and every window gets its own
-   language. The Whisper encoder always costs a full 30 s window, so packing, not batching, is
-   what brings the real-time factor down on a CPU.
-7. Whisper segments are checked for hallucination (no-speech probability, compression ratio,
-   very low log-probability, known silence phrases) and the dropped ones are counted.
+4. turns (windows.py): consecutive regions of one speaker, at most ~29 s.
+5. language ID per turn with Whisper's detector restricted to the allowed languages, on the
+   turn's first 5 s zero-padded to 5 s (see ``Transcriber.language_probs``).
+6. ASR: consecutive turns of one language are packed into windows (windows.py) of at most 29 s
+   and each window is decoded once, so silence costs nothing and every window gets its own
+   language.
+7. Whisper segments are checked for hallucination (hallucinations.py: no-speech probability,
+   compression ratio, very low log-probability, known silence phrases) and the dropped ones
+   are counted.
 8. words are mapped back to original time and split at turn boundaries, so a Whisper segment
    that runs over a speaker change becomes two utterances with the right speakers.
 9. optional English rendering with Whisper's translate task, per window, for non-English speech.
+
+What comes back is typed (records.py): a Transcript of Utterances.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
-from typing import Any, NamedTuple
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -36,292 +36,33 @@ from overheard import __version__
 from overheard.errors import InputError, NotAvailable
 from overheard.speech import diarize as diar
 from overheard.speech.audio import SAMPLE_RATE, Audio, AudioSource, FloatArray, load_audio
+from overheard.speech.hallucinations import reject_reason
 from overheard.speech.models import INSTALL_HINT, ModelInfo, resolve_model
-from overheard.speech.vad import Region, VadSettings, speech_regions
+from overheard.speech.records import (
+    DEFAULT_LANGUAGES,
+    Dropped,
+    TranscriberOptions,
+    Transcript,
+    TranscriptStats,
+    Utterance,
+    Word,
+)
+from overheard.speech.vad import Region, speech_regions
+from overheard.speech.windows import Turn, Window, make_turns, pack_windows, turn_audio
+
+# The typed records live in records.py; these stay importable from here as the public surface.
+__all__ = ["ProgressCallback", "Transcriber", "TranscriberOptions", "Transcript"]
 
 COMPONENT = "overheard.speech.transcribe"
 # Bump when a change alters output for the same audio and model: the Run row records it.
 PIPELINE_VERSION = "1"
 TRANSLATION_BACKEND_PREFIX = "whisper-translate"
-DEFAULT_LANGUAGES = ("ru", "uk", "en")
 
-# A window holds at most this much audio; Whisper's encoder sees 30 s at a time.
-_WINDOW_S = 29.0
-# Silence put between packed regions so Whisper sees a pause where the original had one.
-_GAP_S = 0.3
-# Pauses up to this long are kept as they were (audio included): cutting every pause between
-# VAD regions cost ~10 WER points on the intercepts (clipped word edges, no breathing room);
-# only long silences are worth cutting.
-_KEEP_GAP_S = 2.0
-# Regions of one speaker closer than this join one turn (sentences of one speaker are 0.35-0.6 s
-# apart in the intercepts, real calls similar).
-_TURN_GAP_S = 1.5
-_TURN_MAX_S = 29.0
 # Language ID looks at the first 5 s of a turn, zero-padded to 5 s (see language_probs).
 _LID_MAX_S = 5.0
 _MAX_TOKENS_PER_S = 12.0
 
-# Phrases Whisper is known to produce on silence or music (subtitle credits from its training
-# data). A segment consisting of only one of them is dropped as a hallucination.
-_SILENCE_PHRASES = (
-    "продолжение следует",
-    "субтитры сделал",
-    "субтитры создавал",
-    "редактор субтитров",
-    "спасибо за просмотр",
-    "дякую за перегляд",
-    "thank you for watching",
-    "thanks for watching",
-    "please subscribe",
-)
-
 ProgressCallback = Callable[[float, float], None]
-
-
-class Word(NamedTuple):
-    start: float
-    end: float
-    word: str
-    prob: float
-
-
-@dataclass
-class Utterance:
-    """One speaker, one language, a stretch of time and what was said (verbatim)."""
-
-    start: float
-    end: float
-    speaker: str
-    lang: str
-    lang_prob: float
-    text: str
-    avg_logprob: float
-    no_speech_prob: float
-    compression_ratio: float
-    words: list[Word] = field(default_factory=list)
-    translation_en: str | None = None
-    channel: int | None = None
-
-    @property
-    def confidence(self) -> float:
-        """exp(avg log-probability): the per-token probability the model gave its own text."""
-        return float(np.exp(self.avg_logprob))
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["words"] = [list(w) for w in self.words]
-        data["confidence"] = round(self.confidence, 4)
-        return data
-
-
-@dataclass
-class Dropped:
-    """A Whisper segment rejected as hallucination, kept for the record (not as text)."""
-
-    start: float
-    end: float
-    text: str
-    reason: str  # no_speech | repetition | low_logprob | silence_phrase
-
-
-@dataclass
-class TranscriptStats:
-    duration: float
-    speech_seconds: float
-    regions: int
-    windows: int
-    hallucinations_dropped: int
-    dropped: list[Dropped]
-    stage_seconds: dict[str, float]
-    diarization: str
-
-    @property
-    def rtf(self) -> float:
-        total = sum(self.stage_seconds.values())
-        return total / self.duration if self.duration else 0.0
-
-
-@dataclass
-class Transcript:
-    utterances: list[Utterance]
-    stats: TranscriptStats
-    provenance: dict[str, Any]
-    audio: dict[str, Any]
-    notes: list[str] = field(default_factory=list)
-    translated: bool = False
-    translation_backend: str | None = None
-
-    @property
-    def speakers(self) -> list[str]:
-        return sorted({u.speaker for u in self.utterances})
-
-    @property
-    def languages(self) -> list[str]:
-        return sorted({u.lang for u in self.utterances})
-
-    @property
-    def text(self) -> str:
-        return " ".join(u.text for u in self.utterances)
-
-    def segment_rows(self) -> list[dict[str, Any]]:
-        """Rows shaped like store.schema Segment (+ its Translation rows), in time order."""
-        rows = []
-        for idx, u in enumerate(self.utterances):
-            translations = []
-            if u.translation_en is not None:
-                translations.append(
-                    {
-                        "language": "en",
-                        "text": u.translation_en,
-                        "backend": self.translation_backend,
-                        "machine": True,
-                    }
-                )
-            rows.append(
-                {
-                    "idx": idx,
-                    "start_s": u.start,
-                    "end_s": u.end,
-                    "speaker": u.speaker,
-                    "language": u.lang,
-                    "text": u.text,
-                    "confidence": round(u.confidence, 4),
-                    "meta": {
-                        "lang_prob": u.lang_prob,
-                        "avg_logprob": u.avg_logprob,
-                        "no_speech_prob": u.no_speech_prob,
-                        "compression_ratio": u.compression_ratio,
-                        "words": [list(w) for w in u.words],
-                        "channel": u.channel,
-                    },
-                    "translations": translations,
-                }
-            )
-        return rows
-
-    def run_row(self) -> dict[str, Any]:
-        """store.schema Run fields for the run that made these segments."""
-        p = self.provenance
-        return {
-            "component": p["component"],
-            "version": p["version"],
-            "model_hash": p["model_hash"],
-            "params": {
-                **p["params"],
-                "model": p["model"],
-                "device": p["device"],
-                "compute_type": p["compute_type"],
-            },
-        }
-
-    def as_dict(self) -> dict[str, Any]:
-        stats = asdict(self.stats)
-        stats["rtf"] = round(self.stats.rtf, 4)
-        segments = [u.as_dict() for u in self.utterances]
-        for seg in segments:
-            if seg["translation_en"] is not None:
-                seg["translation"] = {
-                    "language": "en",
-                    "text": seg["translation_en"],
-                    "backend": self.translation_backend,
-                    "machine": True,
-                }
-        return {
-            "segments": segments,
-            "speakers": self.speakers,
-            "languages": self.languages,
-            "audio": self.audio,
-            "stats": stats,
-            "notes": self.notes,
-            "provenance": self.provenance,
-        }
-
-
-@dataclass(frozen=True)
-class TranscriberOptions:
-    model_path: str | Path | None = None
-    beam_size: int = 3  # 1: RU WER 54 %, 3: 40.6 %, 5: 41.6 % on the intercepts (docs/SPEECH.md)
-    device: str = "auto"  # auto | cpu | cuda
-    compute_type: str | None = None  # None: int8 on CPU, float16 on GPU
-    # 0: one thread per core this process may use. CTranslate2's own default is 4 threads,
-    # which on a 2-core laptop oversubscribes the cores and spins.
-    cpu_threads: int = 0
-    languages: tuple[str, ...] = DEFAULT_LANGUAGES
-    vad: VadSettings = field(default_factory=VadSettings)
-    diarize: bool = True
-    speaker_distance: float = diar.DEFAULT_DISTANCE_THRESHOLD
-    translate: bool = False
-    word_timestamps: bool = True
-    condition_on_previous_text: bool = True
-    # Hallucination checks, applied per Whisper segment (Whisper's own defaults for the first).
-    no_speech_threshold: float = 0.6
-    logprob_threshold: float = -1.0
-    compression_ratio_threshold: float = 2.4
-    # Below this the text is almost surely invented, whatever no_speech_prob says.
-    min_logprob: float = -1.6
-    # Re-decoding at higher temperatures when a segment looks bad cost 3-4 s per short window
-    # on the intercepts and gave invented text; off by default, the checks above drop instead.
-    temperature_fallback: bool = False
-    # A window whose decoding loops (repetition) is decoded again with this beam size.
-    retry_beam_size: int = 5
-    # Language ID below this probability defers to the speaker's (or recording's) language.
-    lid_confident: float = 0.6
-
-    def params(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["model_path"] = str(self.model_path) if self.model_path else None
-        data["languages"] = list(self.languages)
-        return data
-
-
-@dataclass
-class _Turn:
-    speaker: str
-    channel: int | None
-    regions: list[Region]
-    lang: str = ""
-    lang_prob: float = 0.0
-
-    @property
-    def start(self) -> float:
-        return self.regions[0].start
-
-    @property
-    def end(self) -> float:
-        return self.regions[-1].end
-
-    @property
-    def speech(self) -> float:
-        return sum(r.duration for r in self.regions)
-
-
-@dataclass
-class _Piece:
-    """A region placed inside a window: window time [offset, offset+length) maps to original."""
-
-    offset: float
-    length: float
-    region: Region
-    turn: int
-    gap_before: float = 0.0
-
-
-@dataclass
-class _Window:
-    lang: str
-    pieces: list[_Piece]
-    samples: FloatArray
-
-    def to_original(self, t: float) -> tuple[float, int]:
-        """Original time and turn index of a window time (clamped into the nearest piece)."""
-        best = self.pieces[0]
-        for piece in self.pieces:
-            if t >= piece.offset - piece.gap_before / 2:
-                best = piece
-            else:
-                break
-        local = min(max(t - best.offset, 0.0), best.length)
-        return best.region.start + local, best.turn
 
 
 def _device(requested: str) -> tuple[str, str]:
@@ -337,10 +78,6 @@ def _usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
-
-
-def _normalise_phrase(text: str) -> str:
-    return re.sub(r"[^\w ]+", "", text.lower()).strip()
 
 
 class Transcriber:
@@ -451,14 +188,14 @@ class Transcriber:
             return {lang: 1.0 / len(self.languages) for lang in self.languages}
         return {lang: p / total for lang, p in probs.items()}
 
-    def assign_languages(self, audio: Audio, turns: list[_Turn]) -> None:
+    def assign_languages(self, audio: Audio, turns: list[Turn]) -> None:
         """Language per turn; an unsure turn (short, noisy) takes its speaker's language.
 
         Whisper's detector on a one-second "да" or a noisy burst is close to a coin toss
         between the allowed languages, and a wrong language token makes Whisper translate or
         invent text. A confident turn is never overridden, so a speaker switching language
         keeps both."""
-        probs = [self.language_probs(_turn_audio(audio, t)) for t in turns]
+        probs = [self.language_probs(turn_audio(audio, t)) for t in turns]
         per_speaker: dict[str, dict[str, float]] = {}
         overall: dict[str, float] = {}
         for turn, p in zip(turns, probs, strict=True):
@@ -491,12 +228,12 @@ class Transcriber:
         diarization = self.speakers(audio, regions, stereo)
         timings["diarize"] = time.perf_counter() - clock
 
-        turns = _make_turns(regions, diarization.speakers)
+        turns = make_turns(regions, diarization.speakers)
         clock = time.perf_counter()
         self.assign_languages(audio, turns)
         timings["lid"] = time.perf_counter() - clock
 
-        windows = _pack_windows(audio, turns)
+        windows = pack_windows(audio, turns)
         total_speech = sum(w.samples.size for w in windows) / SAMPLE_RATE
         done = 0.0
         if progress:
@@ -561,7 +298,7 @@ class Transcriber:
 
     # -- ASR ----------------------------------------------------------------------------------
     def _run_whisper(
-        self, window: _Window, task: str, beam_size: int | None = None
+        self, window: Window, task: str, beam_size: int | None = None
     ) -> Iterator[Any]:
         opts = self.options
         seconds = window.samples.size / SAMPLE_RATE
@@ -587,32 +324,13 @@ class Transcriber:
         )
         return iter(segments)
 
-    def _reject_reason(self, seg: Any) -> str | None:
-        opts = self.options
-        text = seg.text.strip()
-        if not text:
-            return "empty"
-        if (
-            seg.no_speech_prob > opts.no_speech_threshold
-            and seg.avg_logprob < opts.logprob_threshold
-        ):
-            return "no_speech"
-        if seg.compression_ratio > opts.compression_ratio_threshold or _repeats(text):
-            return "repetition"
-        if seg.avg_logprob < opts.min_logprob:
-            return "low_logprob"
-        norm = _normalise_phrase(text)
-        if any(norm.startswith(p) for p in _SILENCE_PHRASES) and len(norm) < 60:
-            return "silence_phrase"
-        return None
-
     def _decode_window(
-        self, window: _Window, turns: list[_Turn]
+        self, window: Window, turns: list[Turn]
     ) -> tuple[list[Utterance], list[Dropped]]:
         segments = list(self._run_whisper(window, "transcribe"))
         retry = self.options.retry_beam_size
         if retry > self.options.beam_size and any(
-            self._reject_reason(seg) == "repetition" for seg in segments
+            reject_reason(seg, self.options) == "repetition" for seg in segments
         ):
             # Greedy/narrow beams occasionally lock into a loop and lose the whole window; a
             # wider beam on just that window recovers it at a fraction of always using it.
@@ -620,7 +338,7 @@ class Transcriber:
         kept: list[Utterance] = []
         rejected: list[Dropped] = []
         for seg in segments:
-            reason = self._reject_reason(seg)
+            reason = reject_reason(seg, self.options)
             if reason is not None:
                 start, _ = window.to_original(seg.start)
                 end, _ = window.to_original(seg.end)
@@ -630,7 +348,7 @@ class Transcriber:
             kept.extend(self._split_by_turn(seg, window, turns))
         return kept, rejected
 
-    def _split_by_turn(self, seg: Any, window: _Window, turns: list[_Turn]) -> list[Utterance]:
+    def _split_by_turn(self, seg: Any, window: Window, turns: list[Turn]) -> list[Utterance]:
         """One Whisper segment -> one utterance per turn its words fall in."""
         groups: list[tuple[int, list[Word]]] = []
         if seg.words:
@@ -680,12 +398,12 @@ class Transcriber:
             )
         return out
 
-    def _translate_window(self, window: _Window, utterances: list[Utterance]) -> None:
+    def _translate_window(self, window: Window, utterances: list[Utterance]) -> None:
         """Whisper's translate task on the same window; each English segment goes to the
         utterance it overlaps most in time."""
         parts: dict[int, list[str]] = {}
         for seg in self._run_whisper(window, "translate"):
-            if self._reject_reason(seg) is not None:
+            if reject_reason(seg, self.options) is not None:
                 continue
             start, _ = window.to_original(seg.start)
             end, _ = window.to_original(seg.end)
@@ -698,82 +416,3 @@ class Transcriber:
                 parts.setdefault(best, []).append(seg.text.strip())
         for i, texts in parts.items():
             utterances[i].translation_en = " ".join(texts)
-
-
-def _repeats(text: str, times: int = 4) -> bool:
-    """A word or two-word phrase repeated ``times`` times in a row: Whisper's looping."""
-    words = _normalise_phrase(text).split()
-    for size in (1, 2, 3):
-        for i in range(0, max(0, len(words) - size * times + 1)):
-            unit = words[i : i + size]
-            if all(words[i + k * size : i + (k + 1) * size] == unit for k in range(times)):
-                return True
-    return False
-
-
-def _make_turns(regions: list[Region], speakers: list[str]) -> list[_Turn]:
-    turns: list[_Turn] = []
-    for region, speaker in zip(regions, speakers, strict=True):
-        last = turns[-1] if turns else None
-        if (
-            last is not None
-            and last.speaker == speaker
-            and region.start - last.end < _TURN_GAP_S
-            and region.end - last.start <= _TURN_MAX_S
-        ):
-            last.regions.append(region)
-        else:
-            turns.append(_Turn(speaker, region.channel, [region]))
-    return turns
-
-
-def _region_audio(audio: Audio, region: Region) -> FloatArray:
-    return audio.slice(region.start, region.end, region.channel)
-
-
-def _turn_audio(audio: Audio, turn: _Turn) -> FloatArray:
-    return np.concatenate([_region_audio(audio, r) for r in turn.regions])
-
-
-def _pack_windows(audio: Audio, turns: list[_Turn]) -> list[_Window]:
-    """Consecutive same-language turns into windows of at most ~29 s of audio."""
-    windows: list[_Window] = []
-    gap = np.zeros(int(_GAP_S * SAMPLE_RATE), dtype=np.float32)
-    current: _Window | None = None
-    chunks: list[FloatArray] = []
-    length = 0.0
-
-    def close() -> None:
-        nonlocal current, chunks, length
-        if current is not None and current.pieces:
-            current.samples = np.concatenate(chunks).astype(np.float32)
-            windows.append(current)
-        current, chunks, length = None, [], 0.0
-
-    last: Region | None = None
-    for t_idx, turn in enumerate(turns):
-        for region in turn.regions:
-            piece_audio = _region_audio(audio, region)
-            dur = len(piece_audio) / SAMPLE_RATE
-            pause = region.start - last.end if last is not None else _GAP_S
-            keep = (
-                last is not None and 0.0 <= pause <= _KEEP_GAP_S and region.channel == last.channel
-            )
-            gap_len = pause if keep else _GAP_S
-            if current is not None and (
-                current.lang != turn.lang or length + gap_len + dur > _WINDOW_S
-            ):
-                close()
-            if current is None:
-                current = _Window(turn.lang, [], np.zeros(0, dtype=np.float32))
-                gap_len = 0.0
-            elif chunks:
-                assert last is not None
-                chunks.append(audio.slice(last.end, region.start, region.channel) if keep else gap)
-                length += gap_len
-            current.pieces.append(_Piece(length, dur, region, t_idx, gap_len))
-            chunks.append(piece_audio)
-            length += dur
-            last = region
-    close()
-    return windows
