@@ -68,7 +68,7 @@ def default_corpora() -> list[tuple[str, list[Path]]]:
 def run(
     corpora: list[tuple[str, list[Path]]], repeat: int = 1, workers: tuple[int, ...] | None = None
 ) -> list[dict[str, Any]]:
-    from overheard.ingest.ingest import default_workers
+    from overheard.ingest.pool import default_workers
 
     modes = workers or (1, default_workers())
     results = []

@@ -30,15 +30,19 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _unstatable(path: Path, exc: OSError, is_link: bool) -> Found:
+    """A path that cannot be looked at: a dangling link says so, anything else says why."""
+    if is_link and exc.errno == errno.ENOENT:
+        return Found(path, "broken symbolic link (its target does not exist)")
+    return Found(path, _reason(exc))
+
+
 def expand(paths: list[Path]) -> Iterator[Found]:
     for path in paths:
         try:
             st = path.stat()
         except OSError as exc:
-            if path.is_symlink() and exc.errno == errno.ENOENT:
-                yield Found(path, "broken symbolic link (its target does not exist)")
-            else:
-                yield Found(path, _reason(exc))
+            yield _unstatable(path, exc, path.is_symlink())
             continue
         if os.path.isdir(path):
             yield from _walk(path, {(st.st_dev, st.st_ino)})
@@ -61,10 +65,7 @@ def _walk(folder: Path, ancestors: set[tuple[int, int]]) -> Iterator[Found]:
         try:
             st = entry.stat(follow_symlinks=True)
         except OSError as exc:
-            if entry.is_symlink() and exc.errno == errno.ENOENT:
-                yield Found(path, "broken symbolic link (its target does not exist)")
-            else:
-                yield Found(path, _reason(exc))
+            yield _unstatable(path, exc, entry.is_symlink())
             continue
         key = (st.st_dev, st.st_ino)
         if entry.is_dir(follow_symlinks=True):

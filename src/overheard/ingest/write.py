@@ -1,0 +1,304 @@
+"""The single writer: each file's reads become documents, origins and failures in the case.
+
+Only this process writes to the database, one transaction per document, so a killed run leaves
+every document either complete or absent, and running the same command again finishes the job.
+The same bytes again are PRESENT (one more origin), the same text under another name or format
+is a DUPLICATE (an origin of the first document), and a file that cannot be read is FAILED with
+its reason, until a later ingest of the same path succeeds and resolves it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from overheard import __version__
+from overheard.config import Settings
+from overheard.errors import InputError
+from overheard.ingest import formats
+from overheard.ingest.read import FileRead
+from overheard.pipeline import text as text_stage
+from overheard.pipeline.runs import RunRegistry
+from overheard.store.case import Case
+from overheard.store.schema import (
+    Blob,
+    Document,
+    DocumentStatus,
+    IngestFailure,
+    Origin,
+    Segment,
+    Source,
+    utcnow,
+)
+
+NEW = "new"
+PRESENT = "present"  # the same bytes were ingested before
+DUPLICATE = "duplicate"  # the same text under another name or format
+FAILED = "failed"
+
+
+@dataclass
+class Outcome:
+    """What became of one record of one file (``part`` 0 for a whole file)."""
+
+    path: str
+    part: int
+    status: str
+    document_id: int | None = None
+    reason: str | None = None
+
+
+def text_fingerprint(text: str) -> str:
+    """The same text whatever its line wrapping or trailing spaces."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+class Writer:
+    """Stores what the read phase found, in this process. ``labels`` names files where their
+    path is not what a user knows them by (an upload's temporary file: its original name)."""
+
+    def __init__(self, case: Case, settings: Settings, source: str | None = None) -> None:
+        self.case = case
+        self.settings = settings
+        self.source_name = source
+        self.labels: dict[str, str] = {}
+        self.runs = RunRegistry()
+        self._source_ids: dict[str, int] = {}
+        # Paths with unresolved failures: only these need their failures marked resolved.
+        with case.reader() as r:
+            self._failed_paths = set(
+                r.scalars(select(IngestFailure.path).where(IngestFailure.resolved.is_(False)))
+            )
+
+    def finish(self) -> None:
+        """Close the runs this writer opened."""
+        with self.case.session() as s:
+            self.runs.finish(s)
+
+    def shown(self, path: Path) -> str:
+        """The path as the user knows it."""
+        return self.labels.get(str(path), str(path))
+
+    def write(self, read: FileRead) -> list[Outcome]:
+        """Store one file's read: a recording, each record of a text, or its failure."""
+        shown = self.shown(read.path)
+        if read.sha is not None:  # its original may be new: make it durable with the next flush
+            self.case.blobs.unflushed += 1
+        if read.error is not None:
+            return [self.fail(shown, None, read.sha, read.error, read.blob_type, read.size)]
+        if read.audio is not None or read.known_audio:
+            return [self._store_audio(read)]
+        outcomes = []
+        for rec, prepared in read.records:
+            if isinstance(rec, formats.RecordError):
+                outcomes.append(
+                    self.fail(shown, rec.part, read.sha, rec.reason, read.blob_type, read.size)
+                )
+            else:
+                assert read.sha is not None
+                outcomes.append(
+                    self._store_text(read.path, read.sha, read.size, read.blob_type, rec, prepared)
+                )
+        return outcomes
+
+    def _store_text(
+        self,
+        path: Path,
+        sha: str,
+        size: int,
+        blob_type: str,
+        rec: formats.Record,
+        prepared: text_stage.PreparedText | None,
+    ) -> Outcome:
+        shown = self.shown(path)
+        fingerprint = text_fingerprint(rec.text)
+        with self.case.session() as s:
+            existing = s.scalar(
+                select(Document.id).where(Document.blob_sha256 == sha, Document.part == rec.part)
+            )
+            if existing is not None:
+                self._add_origin(s, existing, shown, sha)
+                self._resolve_failures(s, shown, rec.part)
+                return Outcome(shown, rec.part, PRESENT, existing)
+            twin = s.scalar(select(Document.id).where(Document.text_sha256 == fingerprint))
+            self._ensure_blob(s, sha, size, blob_type)
+            if twin is not None:
+                self._add_origin(s, twin, shown, sha)
+                self._resolve_failures(s, shown, rec.part)
+                return Outcome(
+                    shown, rec.part, DUPLICATE, twin, "same text as an ingested document"
+                )
+            if prepared is None:  # read by a worker that knew the file; this record is new
+                prepared = text_stage.prepare(rec.text, self.settings.languages)
+            versions = text_stage.versions()
+            ingest_run = self.runs.run_id(s, "ingest", __version__)
+            seg_run = self.runs.run_id(
+                s,
+                "text-prepare",
+                f"{__version__}+" + "+".join(f"{k}={v}" for k, v in versions.items()),
+                params={"languages": list(self.settings.languages)},
+            )
+            # Core statements, not ORM objects: this is the hot path of a bulk ingest.
+            conn = s.connection()
+            doc_id = conn.execute(
+                insert(Document).returning(Document.id),
+                {
+                    "blob_sha256": sha,
+                    "part": rec.part,
+                    "kind": "text",
+                    "media_type": rec.media_type,
+                    "title": rec.title,
+                    "published_at": rec.published_at,
+                    "published_text": rec.published_text,
+                    "source_id": self._source_id(s, rec.source or self.source_name),
+                    "url": rec.url,
+                    "origin_path": shown,
+                    "language": prepared.language,
+                    "language_confidence": prepared.confidence,
+                    "text": rec.text,
+                    "text_sha256": fingerprint,
+                    "status": DocumentStatus.READY.value,
+                    "meta": rec.meta or None,
+                    "run_id": ingest_run,
+                    "created_at": utcnow(),
+                },
+            ).scalar_one()
+            if prepared.segments:
+                conn.execute(
+                    insert(Segment),
+                    [
+                        {
+                            "document_id": doc_id,
+                            "idx": i,
+                            "start_char": seg.start,
+                            "end_char": seg.end,
+                            "language": seg.language,
+                            "text": rec.text[seg.start : seg.end],
+                            "run_id": seg_run,
+                        }
+                        for i, seg in enumerate(prepared.segments)
+                    ],
+                )
+            conn.execute(
+                insert(Origin),
+                {"document_id": doc_id, "path": shown, "blob_sha256": sha, "seen_at": utcnow()},
+            )
+            self._resolve_failures(s, shown, rec.part)
+            return Outcome(shown, rec.part, NEW, doc_id)
+
+    def _store_audio(self, read: FileRead) -> Outcome:
+        shown = self.shown(read.path)
+        sha = read.sha
+        assert sha is not None
+        with self.case.session() as s:
+            existing = s.scalar(
+                select(Document.id).where(Document.blob_sha256 == sha, Document.part == 0)
+            )
+            if existing is not None:
+                self._add_origin(s, existing, shown, sha)
+                self._resolve_failures(s, shown, 0)
+                return Outcome(shown, 0, PRESENT, existing)
+        info = read.audio
+        if info is None:  # known to a worker's snapshot but not in the case: probe it now
+            try:
+                info = formats.probe_audio(self.case.blobs.path_for(sha))
+            except InputError as exc:
+                return self.fail(shown, None, sha, str(exc), "application/octet-stream", read.size)
+        with self.case.session() as s:
+            self._ensure_blob(s, sha, read.size, info.media_type)
+            doc = Document(
+                blob_sha256=sha,
+                part=0,
+                kind=info.kind,
+                media_type=info.media_type,
+                title=read.path.stem,
+                origin_path=shown,
+                source_id=self._source_id(s, self.source_name),
+                duration_s=info.duration_s,
+                channels=info.channels,
+                sample_rate=info.sample_rate,
+                status=DocumentStatus.AWAITING_TRANSCRIPTION.value,
+                meta={"codec": info.codec},
+                run_id=self.runs.run_id(s, "ingest", __version__),
+            )
+            s.add(doc)
+            s.flush()
+            s.add(Origin(document_id=doc.id, path=shown, blob_sha256=sha))
+            self._resolve_failures(s, shown, 0)
+            return Outcome(shown, 0, NEW, doc.id)
+
+    def fail(
+        self,
+        path: str,
+        part: int | None,
+        sha: str | None,
+        reason: str,
+        media_type: str | None = None,
+        size: int | None = None,
+    ) -> Outcome:
+        """Record why ``path`` (one ``part`` of it, or all) could not be ingested, once per
+        reason until resolved; its original is kept when there is one."""
+        with self.case.session() as s:
+            if sha is not None and media_type is not None and size is not None:
+                self._ensure_blob(s, sha, size, media_type)
+            already = s.scalar(
+                select(IngestFailure.id).where(
+                    IngestFailure.path == path,
+                    IngestFailure.part.is_(None) if part is None else IngestFailure.part == part,
+                    IngestFailure.reason == reason,
+                    IngestFailure.resolved.is_(False),
+                )
+            )
+            if already is None:
+                s.add(IngestFailure(path=path, part=part, blob_sha256=sha, reason=reason))
+        self._failed_paths.add(path)
+        return Outcome(path, part or 0, FAILED, None, reason)
+
+    def _resolve_failures(self, s: Session, path: str, part: int) -> None:
+        if path not in self._failed_paths:
+            return
+        s.execute(
+            update(IngestFailure)
+            .where(
+                IngestFailure.path == path,
+                (IngestFailure.part == part) | IngestFailure.part.is_(None),
+                IngestFailure.resolved.is_(False),
+            )
+            .values(resolved=True)
+        )
+
+    @staticmethod
+    def _ensure_blob(s: Session, sha: str, size: int, media_type: str) -> None:
+        if s.get(Blob, sha) is None:
+            s.add(Blob(sha256=sha, size=size, media_type=media_type))
+            s.flush()
+
+    @staticmethod
+    def _add_origin(s: Session, document_id: int, path: str, sha: str) -> None:
+        known = s.scalar(
+            select(Origin.id).where(
+                Origin.document_id == document_id, Origin.path == path, Origin.blob_sha256 == sha
+            )
+        )
+        if known is None:
+            s.add(Origin(document_id=document_id, path=path, blob_sha256=sha))
+
+    def _source_id(self, s: Session, name: str | None) -> int | None:
+        if not name:
+            return None
+        name = re.sub(r"\s+", " ", name).strip()[:500]
+        if name in self._source_ids:
+            return self._source_ids[name]
+        source_id = s.scalar(select(Source.id).where(Source.name == name))
+        if source_id is None:
+            src = Source(name=name)
+            s.add(src)
+            s.flush()
+            source_id = src.id
+        self._source_ids[name] = source_id
+        return source_id
