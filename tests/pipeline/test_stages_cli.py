@@ -119,3 +119,24 @@ def test_kill_during_pooled_analysis_then_resume(tmp_path):
     assert _count(db, "SELECT count(DISTINCT run_id) FROM statements") >= 1
     runs = "SELECT count(*) FROM runs WHERE component='stage:analyse'"
     assert _count(db, runs) == 2
+
+
+def test_a_lexicon_entry_in_the_case_reanalyses_and_takes_effect(run, tmp_path):
+    text = tmp_path / "report.txt"
+    text.write_text(
+        "The governor insinuated that the depot had been empty for a month.", encoding="utf-8"
+    )
+    assert run("ingest", str(text)).exit_code == 0
+    before = json.dumps(json.loads(run("show", "1", "--json").output), ensure_ascii=False)
+    assert '"allege"' not in before
+    overrides = tmp_path / "case" / "lexicons"
+    overrides.mkdir()
+    (overrides / "speech_cues.en.tsv").write_text(
+        "lemma\tact\tneeds_clause\ninsinuate\tallege\tyes\n", encoding="utf-8"
+    )
+    states = {st["name"]: st for st in json.loads(run("stages", "--json").output)}
+    assert states["analyse"]["pending"] == 1 and states["analyse"]["outdated"] == 1
+    result = run("process")
+    assert "analysed 1 document(s)" in result.output
+    show = json.dumps(json.loads(run("show", "1", "--json").output), ensure_ascii=False)
+    assert '"allege"' in show and "insinuated" in show

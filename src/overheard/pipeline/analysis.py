@@ -81,10 +81,8 @@ class AnalysisStage(Stage):
         return model_versions()
 
     def lexicon_fingerprint(self) -> str | None:
-        try:  # TEMP until text.lexicon lands
-            from overheard.text import lexicon
-        except ImportError:
-            return None
+        from overheard.text import lexicon
+
         lexicon.configure(self.config.lexicon_dir)
         return lexicon.fingerprint()
 
@@ -110,10 +108,8 @@ class AnalysisStage(Stage):
         )
 
     def setup(self) -> None:
-        try:  # TEMP until text.lexicon lands
-            from overheard.text import lexicon
-        except ImportError:
-            return
+        from overheard.text import lexicon
+
         lexicon.configure(self.config.lexicon_dir)
 
     def compute(
