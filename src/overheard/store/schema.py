@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -294,6 +295,10 @@ class ClaimStatement(Base):
     stance_source: Mapped[str | None] = mapped_column(String(100))
     similarity: Mapped[float | None] = mapped_column(Float)
     confidence: Mapped[float | None] = mapped_column(Float)
+    # What the linking compared: the statement's numbers, predicate concepts, entities,
+    # polarity and language (JSON), and its sentence embedding (float32, L2-normalised).
+    features: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class EntityMerge(Base):
