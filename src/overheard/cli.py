@@ -439,6 +439,132 @@ def stages(state: State, as_json: bool) -> None:
         )
 
 
+# -------------------------------------------------------------------------------- claims
+
+
+@cli.command()
+@click.argument("claim", required=False)
+@click.option("--about", help="Only claims about this entity (any script: Kursk, Курск) or word.")
+@click.option("--speaker", help="Only claims this speaker took a stance on (part of the name).")
+@click.option("--lang", "language", help="Only claims stated in this language (ru, uk, en...).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Said on or after this day.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Said on or before this day.")
+@click.option("--contested", is_flag=True, help="Only claims both asserted and denied.")
+@click.option("--changed", is_flag=True, help="Only claims on which a speaker changed position.")
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100000))
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def claims(
+    state: State,
+    claim: str | None,
+    about: str | None,
+    speaker: str | None,
+    language: str | None,
+    since: Any,
+    until: Any,
+    contested: bool,
+    changed: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """The claim board. Without CLAIM: the case's claims, most-sourced first, with how many
+    independent sources assert and deny each (copies of one report count once). With CLAIM:
+    its board, asserters | deniers | hedged, each with the quote, the speaker, the source,
+    the date and the evidence; speakers who changed position; when each source first said it.
+
+    \b
+    Example:
+      overheard claims --about Kursk --contested
+      overheard claims --changed
+      overheard claims 12
+      overheard claims claim:12 --json
+    """
+    from overheard.link import board as boards
+
+    case = state.open_case()
+    with case.reader() as s:
+        if claim is not None:
+            number = claim.removeprefix("claim:")
+            if not number.isdigit():
+                raise OverheardError(f"a claim is a number or claim:N, not {claim!r}")
+            found = boards.board(s, int(number))
+            if as_json:
+                click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
+            else:
+                _print_board(found)
+            return
+        filters = boards.ClaimFilter(
+            about=about, speaker=speaker, language=language,
+            since=since.date() if since else None, until=until.date() if until else None,
+            contested=contested, changed=changed,
+        )  # fmt: skip
+        found_claims = boards.list_claims(s, filters, limit=limit)
+    if as_json:
+        click.echo(json.dumps([boards.summary_dict(c) for c in found_claims],
+                              ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    from rich.markup import escape
+
+    out = _stdout_console()
+    if not found_claims:
+        out.print("no claims" + (" match" if any(
+            (about, speaker, language, since, until, contested, changed)) else " yet: "
+            "ingest reports, or run 'overheard process'"))  # fmt: skip
+        return
+    for c in found_claims:
+        flags = " [yellow]contested[/]" if c.contested else ""
+        flags += " [magenta]position changed[/]" if c.changed else ""
+        out.print(
+            f"[bold]claim {c.id}[/]  [green]{c.asserting_sources} assert[/]  "
+            f"[red]{c.denying_sources} deny[/]  {c.statements} statements, "
+            f"{c.documents} documents, {'/'.join(c.languages)}{flags}"
+        )
+        out.print(f"  {escape(c.proposition[:160])}")
+
+
+def _print_board(found: Any) -> None:
+    from rich.markup import escape
+
+    out = _stdout_console()
+    c = found.claim
+    out.print(f"[bold]claim {c.id}[/]: {escape(c.proposition)}")
+    out.print(
+        f"{c.asserting_sources} source(s) assert, {c.denying_sources} deny; "
+        f"{c.statements} statements in {c.documents} documents ({'/'.join(c.languages)})"
+    )
+    for title, lines, colour in (
+        ("asserts", found.asserting, "green"),
+        ("denies", found.denying, "red"),
+        ("hedged", found.hedged, "yellow"),
+    ):
+        out.print(f"\n[bold {colour}]{title}[/] ({len(lines)})")
+        for ln in lines:
+            when = ln.published_at.date().isoformat() if ln.published_at else "undated"
+            where = (
+                f"{_clock(ln.start_s)}–{_clock(ln.end_s)}" if ln.start_s is not None
+                else f"chars {ln.start_char}–{ln.end_char}"
+            )  # fmt: skip
+            stance = f" ({ln.stance})" if title == "hedged" else ""
+            out.print(
+                f"  {escape(ln.speaker or 'speaker unknown')}{stance} — "
+                f"{escape(ln.source or 'no source')}, {when}, document {ln.document_id} {where}"
+            )
+            out.print(f"    [dim]«{escape(' '.join(ln.quote.split())[:240])}»[/]")
+            if ln.also_in:
+                out.print(f"    also in (copies): documents {', '.join(map(str, ln.also_in))}")
+    if found.changes:
+        out.print("\n[bold magenta]position changes[/]")
+        for ch in found.changes:
+            out.print(
+                f"  {escape(ch.speaker)}: {ch.before} (document {ch.from_document}) → "
+                f"{ch.after} (document {ch.to_document})"
+            )
+    out.print("\n[bold]timeline[/] (when each source first took a stance)")
+    for t in found.timeline:
+        when = t["first_said"].date().isoformat() if t["first_said"] else "undated"
+        out.print(f"  {when}  {t['stance']:<6}  {escape(t['source'])}")
+
+
 # -------------------------------------------------------------------------------- search
 
 

@@ -316,15 +316,25 @@ def run(data_dir: Path, limit: int | None = None) -> dict[str, Any]:
             **gold,
             "duplicates": [g for g in gold["duplicates"] if set(g) <= ids],
         }
-    texts = {d["id"]: d["text"] for d in documents}
-    forms = {name: e["id"] for e in gold["entities"] for name in e["names"]}
     with tempfile.TemporaryDirectory(prefix="overheard-eval-claims-") as tmp:
         case = build_case(documents, Path(tmp))
         try:
-            system, doc_ids = system_statements(case)
-            dup_f1 = duplicate_f1(case, gold, doc_ids)
+            return score(case, documents, gold, gold_statements)
         finally:
             case.close()
+
+
+def score(
+    case: Any,
+    documents: Sequence[dict[str, Any]],
+    gold: dict[str, Any],
+    gold_statements: Sequence[GoldStatement],
+) -> dict[str, Any]:
+    """Every metric, for a case that holds the corpus with its stages run."""
+    texts = {d["id"]: d["text"] for d in documents}
+    forms = {name: e["id"] for e in gold["entities"] for name in e["names"]}
+    system, doc_ids = system_statements(case)
+    dup_f1 = duplicate_f1(case, gold, doc_ids)
     matched = match(system, gold_statements, texts)
     detection = PRF(
         tp=len(matched), fp=len(system) - len(matched), fn=len(gold_statements) - len(matched)

@@ -21,6 +21,9 @@ from overheard.pipeline.stage import Stage, StageConfig
 BUILTIN: dict[str, str] = {
     "transcribe": "overheard.pipeline.transcription:TranscriptionStage",
     "analyse": "overheard.pipeline.analysis:AnalysisStage",
+    "embed": "overheard.pipeline.embedding:EmbeddingStage",
+    "copies": "overheard.pipeline.copies:CopiesStage",
+    "claims": "overheard.pipeline.claims:ClaimsStage",
 }
 
 

