@@ -45,7 +45,11 @@ NEIGHBOURS = 40
 
 DENIAL_ACTS = frozenset({"deny", "reject"})
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
-_DIGITS = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])")
+_TOKEN = re.compile(
+    r"(?P<digits>(?<![\w.,])(?:\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?!\w))"
+    r"|(?P<word>[^\W\d][\w'’-]*)",
+    re.UNICODE,
+)
 
 
 @dataclass(frozen=True)
@@ -109,41 +113,35 @@ def _negation() -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
 
 def numbers(text: str) -> tuple[float, ...]:
     """The figures a text gives, in digits or words ("1,500", "12", «дванадцять», «полторы
-    тысячи»); years and other dates should be cut out by the caller."""
+    тысячи», «1,5 тыс.»); years and other dates should be cut out by the caller."""
     found: list[float] = []
-    for m in _DIGITS.finditer(text):
-        raw = re.sub(r"[ ,\u00a0\u202f](?=\d{3}\b)", "", m.group(1)).replace(",", ".")
-        try:
-            found.append(float(raw))
-        except ValueError:
-            continue
-    words = [_fold(w) for w in _WORD.findall(text)]
     patterns = _number_words()
-    previous: float | None = None
-    for i, word in enumerate(words):
+    previous: float | None = None  # the number just before, which a multiplier scales
+    for m in _TOKEN.finditer(text):
+        digits, word = m.group("digits"), m.group("word")
+        if digits:
+            raw = re.sub(r"[ ,\u00a0\u202f](?=\d{3}\b)", "", digits).replace(",", ".")
+            try:
+                previous = float(raw)
+            except ValueError:
+                previous = None
+                continue
+            found.append(previous)
+            continue
+        folded = _fold(word)
         for pattern, value, multiplier in patterns:
-            if pattern.fullmatch(word):
-                if multiplier:
-                    before = words[i - 1] if i else ""
-                    base = _as_number(before) or previous
-                    if base is not None:
-                        if base in found:
-                            found.remove(base)
-                        found.append(base * value)
-                else:
+            if pattern.fullmatch(folded):
+                if multiplier and previous is not None:
+                    found.remove(previous)
+                    found.append(previous * value)
+                    previous = None
+                elif not multiplier:
                     found.append(value)
                     previous = value
                 break
         else:
-            previous = _as_number(word)
+            previous = None
     return tuple(sorted(set(found)))
-
-
-def _as_number(word: str) -> float | None:
-    try:
-        return float(word.replace(",", "."))
-    except ValueError:
-        return None
 
 
 def concepts(text: str, lang: str) -> tuple[tuple[str, str], ...]:

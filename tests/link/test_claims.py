@@ -1,0 +1,110 @@
+"""Claim linking on statements written here: figures, predicate concepts, negation and acts
+decide, not similarity alone; the index links a new statement to the right claim."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from overheard.link import claims as linking
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12 Russian servicemen were killed", (12.0,)),
+        ("about 1,500 Belarusian soldiers arrived", (1500.0,)),
+        ("около 1,5 тыс. белорусских военнослужащих", (1500.0,)),
+        ("наприкінці березня прибули близько 1500 військовослужбовців", (1500.0,)),
+        ("Сообщения о «полутора тысячах белорусских военных»", (1500.0,)),
+        ("двенадцать военнослужащих погибли", (12.0,)),
+        ("дванадцять ліквідованих військових", (12.0,)),
+        ("twelve enemy servicemen were killed and four wounded", (4.0, 12.0)),
+        ("no figures here at all", ()),
+    ],
+)
+def test_numbers_in_digits_and_words(text, expected):
+    assert linking.numbers(text) == expected
+
+
+def test_dates_and_unit_names_are_not_figures():
+    text = "On 12 March the 58th Army said 27 drones were downed"
+    start = text.index("12 March")
+    army = text.index("58th Army")
+    feats = linking.features(
+        text, "en", skip=[(start, start + 8), (army, army + 9)], entities=[3, 3, 5]
+    )
+    assert feats.numbers == (27.0,) and feats.entities == (3, 5)
+
+
+def test_different_figures_and_concepts_conflict():
+    killed = linking.features("12 servicemen were killed at the depot", "en")
+    wounded = linking.features("12 servicemen were wounded at the depot", "en")
+    three = linking.features("three employees were killed", "en")
+    killed_ru = linking.features("двенадцать военнослужащих погибли на базе", "ru")
+    mine = linking.features("the ship hit a drifting mine", "en")
+    missile = linking.features("Судно атакувала російська ракета", "uk")
+    assert linking.conflict(killed, wounded) == "different casualty"
+    assert linking.conflict(killed, three) == "different figures"
+    assert linking.conflict(killed, killed_ru) is None
+    assert linking.conflict(mine, missile) == "different cause"
+
+
+@pytest.mark.parametrize(
+    ("act", "text", "stance"),
+    [
+        ("assert", "Ukrainian drones struck the depot", "assert"),
+        ("deny", "that any drones struck the depot", "deny"),
+        ("assert", "there are no foreign troops there", "deny"),
+        ("assert", "никаких иностранных военных там нет", "deny"),
+        ("assert", "жодних білоруських військових там немає", "deny"),
+        ("deny", "никаких белорусских военных там нет", "deny"),  # emphatic, not double
+        ("assert", "not only drones but missiles hit the port", "assert"),
+        ("assert", "погибли не менее 12 человек", "assert"),
+    ],
+)
+def test_stance_from_act_and_negation(act, text, stance):
+    lang = "en" if text.isascii() else "ru"
+    assert linking.stance(act, linking.features(text, lang)) == stance
+
+
+def _unit(seed: int, near: np.ndarray | None = None, noise: float = 0.0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    v = rng.normal(size=384).astype(np.float32)
+    if near is not None:
+        v = near + noise * v / np.linalg.norm(v)
+    return v / np.linalg.norm(v)
+
+
+def test_index_links_to_the_nearest_claim_that_nothing_contradicts():
+    index = linking.ClaimIndex()
+    assert linking.link(index, _unit(0), linking.Features()) == linking.Link(None, None)
+    base = _unit(1)
+    killed = linking.features("12 servicemen were killed", "en")
+    index.add(linking.Member(10, claim_id=1, features=killed), base)
+    other = _unit(2)
+    index.add(linking.Member(11, claim_id=2, features=linking.Features()), other)
+
+    close = _unit(3, near=base, noise=0.3)
+    assert float(close @ base) > 0.9
+    same = linking.link(index, close, linking.features("двенадцать военных погибли", "ru"))
+    assert same.claim_id == 1 and same.similarity > linking.THRESHOLD
+    # As close, but wounded: a new claim.
+    wounded = linking.link(index, close, linking.features("12 servicemen were wounded", "en"))
+    assert wounded.claim_id is None
+    # Far from everything: a new claim.
+    assert linking.link(index, _unit(4), linking.Features()).claim_id is None
+
+    index.remove([10])
+    assert len(index) == 1 and 1 not in index.seeds
+    assert linking.link(index, close, killed).claim_id is None
+
+
+def test_label_prefers_an_asserting_english_member():
+    members = [
+        ("никаких белорусских военных там нет", "deny", "ru"),
+        ("около 1,5 тыс. белорусских военнослужащих прибыли", "assert", "ru"),
+        ("about 1,500 Belarusian soldiers had arrived in the Belgorod region", "assert", "en"),
+    ]
+    assert linking.label(members).startswith("about 1,500 Belarusian")
+    assert linking.label([]) is None
