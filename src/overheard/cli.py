@@ -836,6 +836,103 @@ def list_documents(state: State, kind: str | None, failures: bool, as_json: bool
             )
 
 
+# ------------------------------------------------------------------------------ entities
+
+
+def _actor(actor: str | None) -> str | None:
+    return actor or os.environ.get("USER") or os.environ.get("USERNAME")
+
+
+@cli.group()
+def entities() -> None:
+    """The case's entities: list them, merge two that are one, split a name off one.
+
+    Merges and splits are recorded (who, when, why) and kept when the documents are analysed
+    again ('overheard process --redo').
+    """
+
+
+@entities.command(name="list")
+@click.option("--type", "entity_type", help="Only this type (PERSON, ORG, GPE, LOC, MIL_UNIT...).")
+@click.option("--json", "as_json", is_flag=True, help="Print the entities as JSON.")
+@click.pass_obj
+def entities_list(state: State, entity_type: str | None, as_json: bool) -> None:
+    """List entities: id, type, mentions, name and the other names it is known by.
+
+    \b
+    Example:
+      overheard entities list --type PERSON
+    """
+    from overheard.link.merges import list_entities
+
+    items = list_entities(state.open_case(), entity_type)
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    from rich.markup import escape
+
+    out = _stdout_console()
+    if not items:
+        out.print("no entities" + (f" of type {entity_type}" if entity_type else ""))
+    for it in items:
+        others = [n for n in it["names"] if n != it["name"]]
+        out.print(
+            f"{it['id']:>5} {it['type']:<9} {it['mentions']:>4}  {escape(it['name'])}"
+            + (f"  [dim]({escape(', '.join(others))})[/]" if others else "")
+        )
+
+
+@entities.command(name="merge")
+@click.argument("keep", type=int)
+@click.argument("other", type=int)
+@click.option("--note", help="Why they are one (kept with the merge).")
+@click.option("--actor", help="Who decides (default: $USER).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def entities_merge(
+    state: State, keep: int, other: int, note: str | None, actor: str | None, as_json: bool
+) -> None:
+    """Merge entity OTHER into KEEP: its mentions, statements and events move to KEEP.
+
+    \b
+    Example:
+      overheard entities merge 12 40 --note "same spokesman, two spellings"
+    """
+    from overheard.link.merges import merge
+
+    done = merge(state.open_case(), keep, other, _actor(actor), note)
+    if as_json:
+        click.echo(json.dumps(done.as_dict(), ensure_ascii=False))
+        return
+    click.echo(f"merged entity {other} into {keep}: {done.moved} mention(s) moved")
+
+
+@entities.command(name="split")
+@click.argument("entity", type=int)
+@click.argument("name")
+@click.option("--note", help="Why the name is someone else (kept with the split).")
+@click.option("--actor", help="Who decides (default: $USER).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def entities_split(
+    state: State, entity: int, name: str, note: str | None, actor: str | None, as_json: bool
+) -> None:
+    """Give the mentions of ENTITY written as NAME an entity of their own.
+
+    \b
+    Example:
+      overheard entities split 12 "Мельник"
+    """
+    from overheard.link.merges import split
+
+    done = split(state.open_case(), entity, name, _actor(actor), note)
+    if as_json:
+        click.echo(json.dumps(done.as_dict(), ensure_ascii=False))
+        return
+    click.echo(f"split {name!r} off entity {entity}: new entity {done.entity_id}, "
+               f"{done.moved} mention(s) moved")  # fmt: skip
+
+
 # -------------------------------------------------------------------------------- export
 
 
@@ -956,6 +1053,7 @@ EVALUATIONS = {
     "plover": ("overheard.eval.plover", "PLOVER event types: accuracy, confusion matrix"),
     "geoparsing": ("overheard.eval.geoparsing", "GeoNames ids on GeoWebNews and LGL"),
     "seed": ("overheard.eval.seed", "the seed report's statements and events, for reading"),
+    "entities": ("overheard.eval.entity_linking", "cross-script entity linking: pairwise F1"),
     "claims": ("overheard.eval.claims", "the claim board: statements, claims, stance, copies"),
     "text": ("overheard.eval.text", "every text evaluation in one run"),
 }

@@ -24,7 +24,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, or_, select, union
 from sqlalchemy.orm import Session
 
-from overheard.link.names import entity_key
+from overheard.link.document import document_keys
+from overheard.link.merges import resolve
 from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig
 from overheard.store.blobs import BlobStore
 from overheard.store.schema import (
@@ -210,12 +211,15 @@ def _fixed(segment: Segment) -> Callable[[int], Segment | None]:
     return same
 
 
-def _entity_id(s: Session, cache: dict[str, int], ref: Any, lang: str, run_id: int) -> int:
-    """The case entity for a document's entity: found by its cross-script key (or created)."""
-    key = entity_key(ref.type, ref.name, ref.external_ids.get("geonames"))
+def _entity_id(
+    s: Session, cache: dict[str, int], ref: Any, key: str, lang: str, run_id: int
+) -> int:
+    """The case entity for a document's entity: found by its cross-script key, through the
+    analyst's merges (``link.merges.resolve``), or created."""
     entity = s.get(Entity, cache[key]) if key in cache else None
     if entity is None:
-        entity = s.scalars(select(Entity).where(Entity.key == key).limit(1)).first()
+        found = resolve(s, key)
+        entity = s.get(Entity, found) if found is not None else None
     if entity is None:
         entity = Entity(
             type=ref.type, name=ref.name, key=key, names=[], external_ids={}, run_id=run_id
@@ -242,7 +246,9 @@ def _store(
     segment_of: Callable[[int], Segment | None],
     utterance: Segment | None = None,
 ) -> None:
-    entity_ids = [_entity_id(s, cache, ref, result.lang, run_id) for ref in result.entities]
+    keys = document_keys(result, s)
+    entity_ids = [_entity_id(s, cache, ref, key, result.lang, run_id)
+                  for ref, key in zip(result.entities, keys, strict=True)]  # fmt: skip
     places = {p.mention: p for p in result.places}
     for i, m in enumerate(result.mentions):
         seg = segment_of(m.start)

@@ -1,0 +1,186 @@
+"""Whole names out of the pieces the NER found: a body and the country it belongs to are one
+name («МИД» + «Беларуси», "Russia" + "'s Defence Ministry", "General Staff" + " of the " +
+"Armed Forces of Ukraine"), and so are a place and the region word after it ("Kursk" +
+" region", «Бєлгородської» + « області»).
+
+The NER models cut these names at the country (natasha reads «Министерство обороны» and
+«Российской Федерации» as two names); left cut, «МИД России» and «МИД Беларуси» would both be
+a bare «МИД», one entity. Joining them before the entities are keyed gives each body its
+country. The joined mention replaces its parts (mentions never overlap); statements, events
+and place resolutions that pointed at a part point at the whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from overheard.link import aliases, morph, places
+from overheard.text import lexicon
+from overheard.text.records import EntityRef, Mention, PlaceResolution, Span
+
+_ORG_LABELS = ("ORG", "GROUP", "PERSON", "NORP", "LOC")
+_CYRILLIC_GAP = re.compile(r"[ \t]+")
+_OF_GAP = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?")
+_POSSESSIVE_GAP = re.compile(r"['’]s[ \t]+")
+_CYRILLIC_REGION = re.compile(r"[ \t]+(област[ьиіейюя]\w*|oblast)\b", re.IGNORECASE)
+_MAX_ALIAS_WORDS = 5
+
+
+@lexicon.cached
+def _region_after() -> re.Pattern[str]:
+    suffixes = "|".join(re.escape(w) for w in lexicon.words("region_words.en", "suffix"))
+    return re.compile(rf"[ \t]+({suffixes})\b", re.IGNORECASE)
+
+
+def _is_body(m: Mention, lang: str) -> bool:
+    return m.label in _ORG_LABELS and aliases.org_key(m.normal or m.text, lang) is not None
+
+
+def _is_country(m: Mention, lang: str) -> bool:
+    return m.label in ("GPE", "LOC", "PERSON") and (
+        places.country_of_name(m.normal or m.text, lang) is not None
+    )
+
+
+def _joins(text: str, a: Mention, b: Mention, lang: str) -> bool:
+    """Whether mention ``b``, right after ``a``, completes ``a``'s name."""
+    gap = text[a.end : b.start]
+    if morph.is_cyrillic(a.text) and _CYRILLIC_GAP.fullmatch(gap):
+        # «МИД Беларуси», «Главное управление разведки Минобороны Украины»
+        return _is_body(a, lang) and (_is_country(b, lang) or _is_body(b, lang))
+    if _OF_GAP.fullmatch(gap):
+        return _is_body(a, lang) and (_is_country(b, lang) or _is_body(b, lang))
+    if _POSSESSIVE_GAP.fullmatch(gap):
+        return _is_country(a, lang) and _is_body(b, lang)
+    return False
+
+
+def _alias_after(text: str, m: Mention, lang: str) -> int | None:
+    """Where a body named after a country's possessive ends ("Ukraine's navy"), if one is."""
+    gap = _POSSESSIVE_GAP.match(text, m.end)
+    if gap is None or not _is_country(m, lang):
+        return None
+    following = list(re.finditer(r"[^\W_]+(?:-[^\W_]+)*", text[gap.end() : gap.end() + 80]))
+    for n in range(min(_MAX_ALIAS_WORDS, len(following)), 0, -1):
+        end = gap.end() + following[n - 1].end()
+        if "\n" not in text[gap.end() : end] and aliases.names_a_body(text[gap.end() : end], lang):
+            return end
+    return None
+
+
+def _region_end(text: str, m: Mention, lang: str) -> int | None:
+    """Where a place name followed by a region word ends ("Kursk region"), if the gazetteer
+    knows the longer name."""
+    if m.label not in ("GPE", "LOC"):
+        return None
+    pattern = _CYRILLIC_REGION if morph.is_cyrillic(m.text) else _region_after()
+    found = pattern.match(text, m.end)
+    if found is None:
+        return None
+    name = text[m.start : found.end()]
+    if any(c.feature in ("admin1", "admin2") for c in places.candidates(name, lang)):
+        return found.end()
+    return None
+
+
+def join_names(result: Any) -> None:
+    """Join the pieces of names in a ``TextAnalysis`` in place (see the module's docstring)."""
+    text, lang, old = result.text, result.lang, result.mentions
+    if not old:
+        return
+    groups: list[tuple[list[int], int, str]] = []  # parts, end, label
+    i = 0
+    while i < len(old):
+        parts, end, label = [i], old[i].end, old[i].label
+        while parts[-1] + 1 < len(old) and _joins(text, old[parts[-1]], old[parts[-1] + 1], lang):
+            parts.append(parts[-1] + 1)
+            end, label = old[parts[-1]].end, "ORG"
+        if len(parts) == 1:
+            extended = _alias_after(text, old[i], lang)
+            if extended is not None:
+                end, label = extended, "ORG"
+            else:
+                extended = _region_end(text, old[i], lang)
+                end = extended if extended is not None else end
+        groups.append((parts, end, label))
+        i = parts[-1] + 1
+    if all(len(p) == 1 and end == old[p[0]].end for p, end, _ in groups):
+        return
+    _rebuild(result, groups)
+
+
+def _rebuild(result: Any, groups: list[tuple[list[int], int, str]]) -> None:
+    old, text = result.mentions, result.text
+    new_index: dict[int, int] = {}
+    spans: dict[tuple[int, int], Span] = {}
+    mentions: list[Mention] = []
+    joined: dict[int, str] = {}  # new index → the joined name, for its entity
+    for parts, end, label in groups:
+        first = old[parts[0]]
+        if len(parts) == 1 and end == first.end:
+            new_index[parts[0]] = len(mentions)
+            mentions.append(first)
+            continue
+        surface = text[first.start : end]
+        # The head in its normal form and the rest as written: a genitive complement is
+        # already what the name's normal form has («Министерство обороны Российской Федерации»).
+        normal = (first.normal or first.text) + text[first.end : end]
+        if not morph.is_cyrillic(surface):
+            normal = surface
+        whole = Span(first.start, end, surface)
+        for p in parts:
+            new_index[p] = len(mentions)
+            spans[(old[p].start, old[p].end)] = whole
+        joined[len(mentions)] = normal
+        mentions.append(replace(first, end=end, text=surface, normal=normal, label=label,
+                                entity=None))  # fmt: skip
+    refs: list[EntityRef] = []
+    ref_index: dict[int, int] = {}
+    for r, ref in enumerate(result.entities):
+        kept = sorted({new_index[i] for i in ref.mentions if new_index[i] not in joined})
+        if kept:
+            ref_index[r] = len(refs)
+            refs.append(replace(ref, mentions=kept))
+    for n, m in enumerate(mentions):
+        if n not in joined:
+            m.entity = ref_index.get(m.entity) if m.entity is not None else None
+    by_name: dict[str, int] = {}
+    for n, name in joined.items():
+        if name not in by_name:
+            by_name[name] = len(refs)
+            refs.append(EntityRef(mentions[n].label, name, [name], []))
+        refs[by_name[name]].mentions.append(n)
+        mentions[n].entity = by_name[name]
+    result.mentions, result.entities = mentions, refs
+    result.places = _places(result.places, new_index, joined, mentions, result.lang)
+    for st in result.statements:
+        if st.speaker is not None:
+            st.speaker = spans.get((st.speaker.start, st.speaker.end), st.speaker)
+    for ev in result.events:
+        for role in ("actor", "recipient", "place"):
+            span = getattr(ev, role)
+            if span is not None:
+                setattr(ev, role, spans.get((span.start, span.end), span))
+
+
+def _places(
+    resolutions: list[PlaceResolution],
+    new_index: dict[int, int],
+    joined: dict[int, str],
+    mentions: list[Mention],
+    lang: str,
+) -> list[PlaceResolution]:
+    """Place resolutions on the new indices; a place joined into a body is no place, and a
+    place that grew a region word is resolved again as that region."""
+    out = []
+    for p in resolutions:
+        n = new_index[p.mention]
+        if n not in joined:
+            out.append(replace(p, mention=n))
+        elif mentions[n].label in ("GPE", "LOC"):
+            found = places.candidates(mentions[n].text, lang)
+            out.append(replace(p, mention=n, text=mentions[n].text,
+                               best=found[0] if found else None, candidates=found[:10]))  # fmt: skip
+    return out
