@@ -47,8 +47,8 @@ def test_ingest_search_show_export(run, samples, tmp_path):
 
     doc_id = hits[0]["document_id"]
     shown = json.loads(run("show", doc_id, "--json").output)
-    assert shown["id"] == doc_id and shown["language"] == "ru" and shown["segments"]
-    assert shown["source"] == "samples"
+    assert shown["document"]["id"] == doc_id and shown["document"]["language"] == "ru"
+    assert shown["segments"] and shown["source"]["name"] == "samples"
     text = run("show", doc_id.split(":")[1]).output
     assert "Перехват" in text
 
@@ -161,3 +161,44 @@ def test_paths_with_brackets_print_as_written(run, tmp_path):
     (folder / "[red]empty.txt").write_bytes(b"")
     result = run("ingest", str(folder))
     assert "[bold]in/[red]empty.txt: empty file (0 bytes)" in result.output
+
+
+def test_show_list_and_search_json_are_records(run, samples, tmp_path):
+    from sqlalchemy import select
+
+    from overheard.store import Case
+    from overheard.store.schema import Document, Event, Mention, Statement
+
+    run("ingest", "--no-transcribe", "--no-analyze", str(samples / "reports"))
+    case = Case.open(tmp_path / "case")
+    with case.session() as s:
+        doc = s.scalars(select(Document).where(Document.origin_path.endswith("-en.txt"))).one()
+        text, doc_id = doc.text, doc.id
+        at = text.index("he warned")
+        s.add(Mention(document_id=doc_id, start_char=at, end_char=at + 2, text="he",
+                      label="PERSON", source="rules"))  # fmt: skip
+        s.add(Statement(document_id=doc_id, speaker_text="he", speaker_start=at,
+                        speaker_end=at + 2, speaker_antecedent="A second soldier",
+                        cue="warned", act="warn", content="Don't tell anyone I said this"))  # fmt: skip
+        s.add(Event(document_id=doc_id, type="ASSAULT", actor_text="drones",
+                    trigger_text="hit", trigger_start=text.index(" hit ") + 1,
+                    trigger_end=text.index(" hit ") + 4))  # fmt: skip
+    case.close()
+
+    shown = json.loads(run("show", str(doc_id), "--json").output)
+    validator = jsonschema.Draft202012Validator(schema())
+    validator.validate(shown["document"])
+    for key in ("segments", "mentions", "statements", "events"):
+        assert shown[key], key
+        for rec in shown[key]:
+            validator.validate(rec)
+    assert shown["mentions"][0]["type"] == "mention" and shown["mentions"][0]["evidence"]
+    text_view = run("show", str(doc_id)).output
+    assert "he (→ A second soldier)" in text_view and "«hit»" in text_view
+
+    listing = json.loads(run("list", "--json").output)
+    for rec in listing:
+        validator.validate(rec)
+        assert "text" not in rec
+    hits = json.loads(run("search", "drones", "--json").output)["hits"]
+    assert hits and hits[0]["segment_id"].startswith("segment:")

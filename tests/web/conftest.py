@@ -64,7 +64,8 @@ class Rich:
     person: int  # Peskov
     statement_hedged: int
     statement_person: int
-    event: int
+    statement_pronoun: int  # "he warned": the speaker's antecedent is "A second soldier"
+    event: int  # with its trigger, "hit"
 
 
 def _doc_by_origin(case: Case, name: str) -> int:
@@ -143,21 +144,25 @@ def build_rich_case(root: Path) -> Rich:
         ru = s.get(Document, report_ru)
         assert en is not None and en.text and ru is not None and ru.text
         kursk = Entity(
-            type="GPE", name="Kursk", names=["Kursk", "Курск"],
-            external_ids={"geonames": "538560"},
-            meta={"latitude": 51.7373, "longitude": 36.1874}, run_id=text_run.id,
+            type="GPE", name="Kursk",
+            names=[{"name": "Kursk", "lang": "en"}, {"name": "Курск", "lang": "ru"}],
+            external_ids={"geonames": "538560"}, latitude=51.7373, longitude=36.1874,
+            meta={"geo": {"feature": "city", "country": "RU", "role": "place"}},
+            run_id=text_run.id,
         )  # fmt: skip
-        unit = Entity(type="MIL_UNIT", name="K Battalion", names=["K Battalion", "батальон К"])
-        person = Entity(
-            type="PERSON", name="Dmitry Peskov", names=["Dmitry Peskov", "Дмитрий Песков"]
-        )
+        unit = Entity(type="MIL_UNIT", name="K Battalion",
+                      names=[{"name": "K Battalion", "lang": "en"},
+                             {"name": "батальон К", "lang": "ru"}])  # fmt: skip
+        person = Entity(type="PERSON", name="Dmitry Peskov",
+                        names=[{"name": "Dmitry Peskov", "lang": "en"},
+                               {"name": "Дмитрий Песков", "lang": "ru"}])  # fmt: skip
         s.add_all([kursk, unit, person])
         s.flush()
-        for doc, needle, label, entity in [
-            (en, "Kursk", "GPE", kursk),
-            (en, "K Battalion", "MIL_UNIT", unit),
-            (en, "Dmitry Peskov", "PERSON", person),
-            (ru, "Курском", "GPE", kursk),
+        for doc, needle, label, entity, found_by in [
+            (en, "Kursk", "GPE", kursk, "gazetteer"),
+            (en, "K Battalion", "MIL_UNIT", unit, "rules"),
+            (en, "Dmitry Peskov", "PERSON", person, "spacy"),
+            (ru, "Курском", "GPE", kursk, "natasha"),
         ]:
             start = 0
             while True:
@@ -175,6 +180,7 @@ def build_rich_case(root: Path) -> Rich:
                         label=label,
                         normal=entity.name,
                         entity_id=entity.id,
+                        source=found_by,
                         run_id=text_run.id,
                     )  # fmt: skip
                 )
@@ -228,13 +234,25 @@ def build_rich_case(root: Path) -> Rich:
             act="deny", content=text[content3[0]:content3[1]], content_start=content3[0],
             content_end=content3[1], direct=False, hedged=False, run_id=text_run.id,
         )  # fmt: skip
-        s.add_all([hedged, by_person, about_kursk])
+        quote = _span(text, "Don't tell anyone I said this")
+        he = _span(text, "he", quote[1])
+        pronoun = Statement(
+            document_id=en.id, segment_id=_segment_at(s, en.id, he[0]), speaker_text="he",
+            speaker_start=he[0], speaker_end=he[1], speaker_antecedent="A second soldier",
+            speaker_antecedent_start=sp[0], speaker_antecedent_end=sp[1], cue="warned",
+            cue_start=he[1] + 1, cue_end=he[1] + 7, act="warn", content=text[quote[0]:quote[1]],
+            content_start=quote[0], content_end=quote[1], direct=True, hedged=False,
+            run_id=text_run.id,
+        )  # fmt: skip
+        s.add_all([hedged, by_person, about_kursk, pronoun])
         ev_span = _span(text, "drones had hit two armoured vehicles overnight")
+        trigger = _span(text, "hit", ev_span[0])
         event = Event(
             document_id=en.id, segment_id=_segment_at(s, en.id, ev_span[0]), type="ASSAULT",
             mode=None, context="military", actor_text="drones", recipient_text="armoured vehicles",
             place_text="Kursk", place_entity_id=kursk.id, time_text="overnight",
-            time_value=datetime(2025, 3, 3, tzinfo=UTC), start_char=ev_span[0],
+            time_value=datetime(2025, 3, 3, tzinfo=UTC), trigger_text="hit",
+            trigger_start=trigger[0], trigger_end=trigger[1], start_char=ev_span[0],
             end_char=ev_span[1], confidence=0.7, run_id=text_run.id,
         )  # fmt: skip
         undated = Event(
@@ -243,12 +261,12 @@ def build_rich_case(root: Path) -> Rich:
         )  # fmt: skip
         s.add_all([event, undated])
         s.flush()
-        ids = (hedged.id, by_person.id, event.id, kursk.id, unit.id, person.id)
+        ids = (hedged.id, by_person.id, event.id, kursk.id, unit.id, person.id, pronoun.id)
     return Rich(
         case=case, report_en=report_en, report_ru=report_ru, call=call,
         call_untranscribed=call2, hostile=hostile, hostile_record=hostile_record,
         kursk=ids[3], unit=ids[4], person=ids[5], statement_hedged=ids[0],
-        statement_person=ids[1], event=ids[2],
+        statement_person=ids[1], statement_pronoun=ids[6], event=ids[2],
     )  # fmt: skip
 
 

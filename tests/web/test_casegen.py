@@ -25,6 +25,14 @@ def test_generated_case_serves_every_page(tmp_path: Path) -> None:
             for url in ["/documents", "/documents/1", f"/documents/{audio[0]['number']}",
                         "/statements", "/events", "/entities/1", "/search?q=troops"]:  # fmt: skip
                 assert c.get(url).status_code == 200, url
+            # The typed fields are filled as the analysis fills them.
+            assert c.get("/entities/1.json").json()["entity"]["location"]["latitude"]
+            events = c.get("/events.json").json()["events"]
+            assert any(e["trigger"] for e in events) and all(e["location"] for e in events)
+            statements = c.get("/statements.json").json()["statements"]
+            assert any(s["speaker_antecedent"] for s in statements)
+            mentions = c.get("/documents/1.json").json()["mentions"]
+            assert all(m["source"] == "gazetteer" for m in mentions)
         with pytest.raises(FileExistsError):
             generate(tmp_path / "case", documents=1)
     finally:

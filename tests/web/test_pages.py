@@ -57,7 +57,7 @@ def test_document_list_counts_status_and_failures(rich, client: TestClient) -> N
     data = client.get("/documents.json").json()
     assert data["counts"]["documents"] == data["total"] >= 10
     assert data["counts"]["by_kind"]["audio"] == 2
-    assert data["counts"]["statements"] == 3
+    assert data["counts"]["statements"] == 4
     truncated = [f for f in data["failures"] if f["path"].endswith("bad_truncated.ogg")]
     assert len(truncated) == 1 and "truncated" in truncated[0]["reason"]
     page = html(client, "/documents")
@@ -105,6 +105,8 @@ def test_document_twin_agrees_with_the_export(rich, client: TestClient) -> None:
         assert st == exported[st["id"]]
     for m in data["mentions"]:
         assert m == exported[m["id"]]
+    for ev in data["events"]:
+        assert ev == exported[ev["id"]]
 
 
 def test_text_document_marks_mentions_and_statements(rich, client: TestClient) -> None:  # type: ignore[no-untyped-def]
@@ -193,7 +195,7 @@ def test_odd_queries_are_answered_not_crashed(client: TestClient, q: str) -> Non
 
 def test_entity_page_names_mentions_statements_and_pin(rich, client: TestClient) -> None:  # type: ignore[no-untyped-def]
     data = client.get(f"/entities/{rich.kursk}.json").json()
-    assert data["entity"]["names"] == ["Kursk", "Курск"]
+    assert [n["name"] for n in data["entity"]["names"]] == ["Kursk", "Курск"]
     assert data["entity"]["location"] == {"latitude": 51.7373, "longitude": 36.1874}
     assert {m["context"]["text"] for m in data["mentions"]} == {"Kursk", "Курском"}
     assert [s["act"] for s in data["statements_about"]] == ["deny"]
@@ -205,7 +207,7 @@ def test_entity_page_names_mentions_statements_and_pin(rich, client: TestClient)
 
 def test_statements_table_filters(rich, client: TestClient) -> None:  # type: ignore[no-untyped-def]
     all_ = client.get("/statements.json").json()
-    assert all_["total"] == 3
+    assert all_["total"] == 4
     denies = client.get("/statements.json?act=deny").json()["statements"]
     assert {s["act"] for s in denies} == {"deny"} and len(denies) == 2
     peskov = client.get("/statements.json", params={"speaker": "peskov"}).json()["statements"]

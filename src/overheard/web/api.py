@@ -1,10 +1,12 @@
-"""The workbench's routes. Each page is one query (``queries.py``) shown two ways: as HTML at its
-URL and as JSON at the same URL + ``.json``. The OpenAPI spec is at /openapi.json and shown as a
-page at /api."""
+"""The workbench's routes. Each page is one route function over one query (``queries.py``):
+declared once with ``@page``, it answers as HTML at its URL and as JSON at the same URL +
+``.json``, from the same page model (``pages.py``), which is also the JSON twin's response model
+in the OpenAPI spec (/openapi.json, shown as a page at /api)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -12,10 +14,22 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, BeforeValidator
 
-from overheard.errors import OverheardError
+from overheard.records import Model
 from overheard.store.case import Case
+from overheard.store.schema import DocumentStatus
 from overheard.web import markup, queries
-from overheard.web.app import page_context
+from overheard.web.app import page_context, wants_json
+from overheard.web.pages import (
+    DocumentPage,
+    DocumentsPage,
+    EntitiesPage,
+    EntityPage,
+    ErrorBody,
+    EventsPage,
+    SearchPage,
+    StatementsPage,
+    UploadResult,
+)
 from overheard.web.upload import ingest_uploads
 
 router = APIRouter()
@@ -23,7 +37,6 @@ router = APIRouter()
 MAX_ID = 2**62  # ids beyond SQLite's integer range cannot exist; refused as invalid, not a crash
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 Kind = Literal["text", "audio", "video"]
-Record = dict[str, Any]
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -40,110 +53,6 @@ def the_case(request: Request) -> Case:
 
 CaseDep = Annotated[Case, Depends(the_case)]
 
-
-def render(request: Request, template: str, data: dict[str, Any], **extra: Any) -> Response:
-    templates = request.app.state.templates
-    return templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, template, {"page": data, **extra, **page_context(request)}
-    )
-
-
-# ------------------------------------------------------------------------------- models
-
-
-class Counts(BaseModel):
-    documents: int
-    segments: int
-    mentions: int
-    entities: int
-    statements: int
-    events: int
-    by_kind: dict[str, int]
-    by_status: dict[str, int]
-    unresolved_failures: int
-
-
-class DocumentsPage(BaseModel):
-    filters: dict[str, str]
-    total: int
-    limit: int
-    offset: int
-    documents: list[Record]
-    counts: Counts
-    facets: Record
-    failures: list[Record]
-
-
-class DocumentPage(BaseModel):
-    document: Record
-    source: Record | None
-    segments: list[Record]
-    mentions: list[Record]
-    statements: list[Record]
-    events: list[Record]
-    speakers: list[Record]
-    translations: list[Record]
-    rendering: Literal["verbatim", "publication"]
-    masking: Record
-    media_url: str | None
-
-
-class SearchPage(BaseModel):
-    query: str
-    filters: dict[str, str]
-    limit: int
-    offset: int
-    hits: list[Record]
-    error: str | None = None
-
-
-class EntitiesPage(BaseModel):
-    filters: dict[str, str]
-    total: int
-    limit: int
-    offset: int
-    types: list[Record]
-    entities: list[Record]
-
-
-class EntityPage(BaseModel):
-    entity: Record
-    produced_by: Record | None
-    mention_count: int
-    mentions: list[Record]
-    statements_by: list[Record]
-    statements_about: list[Record]
-
-
-class StatementsPage(BaseModel):
-    filters: Record
-    total: int
-    limit: int
-    offset: int
-    acts: list[Record]
-    speakers: list[Record]
-    statements: list[Record]
-
-
-class EventsPage(BaseModel):
-    filters: dict[str, str]
-    total: int
-    limit: int
-    offset: int
-    types: list[Record]
-    events: list[Record]
-
-
-class UploadResult(BaseModel):
-    summary: dict[str, int]
-    outcomes: list[Record]
-
-
-class ErrorBody(BaseModel):
-    error: str
-    status: int
-
-
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {
         "model": ErrorBody,
@@ -154,6 +63,70 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 BAD_MULTIPART: dict[str, Any] = {"description": "The body is not well-formed multipart data"}
 HTML = {"content": {"text/html": {}}, "description": "The page"}
 
+
+def page(
+    path: str,
+    model: type[BaseModel],
+    *,
+    tag: str,
+    summary: str,
+    not_found: str | None = None,
+    method: str = "GET",
+    responses: dict[int | str, dict[str, Any]] | None = None,
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Declare one page: its route function answers at ``path`` (HTML) and ``path.json`` (the
+    data, typed by ``model``), with one set of parameters. The function returns ``show(...)``."""
+
+    def register(endpoint: Callable[..., Response]) -> Callable[..., Response]:
+        extra = responses or {}
+        # The twin first: "/documents/{doc_id}" would otherwise take "3.json" for an id.
+        router.api_route(
+            path + ".json",
+            methods=[method],
+            response_model=model,
+            responses={**(ERRORS if not_found else {}), **extra},
+            tags=[tag],
+            summary=summary,
+        )(endpoint)
+        router.api_route(
+            path,
+            methods=[method],
+            response_class=HTMLResponse,
+            response_model=None,
+            responses={
+                200: HTML,
+                **({404: {"description": not_found}} if not_found else {}),
+                **extra,
+            },
+            tags=["pages"],
+            summary=f"{summary} (page)",
+        )(endpoint)
+        return endpoint
+
+    return register
+
+
+def show(
+    request: Request,
+    data: Model,
+    template: str,
+    html_context: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> Response:
+    """The page's data as its JSON twin, or rendered by ``template`` from the same dict (plus
+    what ``html_context`` derives from it for the HTML alone)."""
+    if wants_json(request):
+        return Response(data.dump_json(), media_type="application/json")
+    dumped = data.dump()
+    return render(request, template, dumped, **(html_context(dumped) if html_context else {}))
+
+
+def render(request: Request, template: str, data: dict[str, Any], **extra: Any) -> Response:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, template, {"page": data, **extra, **page_context(request)}
+    )
+
+
 # ---------------------------------------------------------------------------- documents
 
 
@@ -163,9 +136,7 @@ def document_filters(
         str | None, Query(max_length=20, description="ISO code: ru, uk, en…")
     ] = None,
     kind: Annotated[Kind | None, Query()] = None,
-    status: Annotated[
-        str | None, Query(max_length=40, description="ready, awaiting_transcription…")
-    ] = None,
+    status: Annotated[DocumentStatus | None, Query()] = None,
     date_from: Annotated[
         date | None,
         BeforeValidator(iso_date),
@@ -195,27 +166,16 @@ def home() -> RedirectResponse:
     return RedirectResponse("/documents", status_code=307)
 
 
-@router.get(
-    "/documents.json",
-    response_model=DocumentsPage,
-    tags=["documents"],
+@page(
+    "/documents",
+    DocumentsPage,
+    tag="documents",
     summary="Documents, filtered, with counts and ingest failures",
 )
-def documents_json(case: CaseDep, f: Filters, limit: Limit = 50, offset: Offset = 0) -> Record:
-    return queries.documents(case, f, limit, offset)
-
-
-@router.get(
-    "/documents",
-    response_class=HTMLResponse,
-    responses={200: HTML},
-    tags=["pages"],
-    summary="Documents page",
-)
-def documents_html(
+def documents(
     request: Request, case: CaseDep, f: Filters, limit: Limit = 50, offset: Offset = 0
 ) -> Response:
-    return render(request, "documents.html", queries.documents(case, f, limit, offset))
+    return show(request, queries.documents(case, f, limit, offset), "documents.html")
 
 
 Rendering = Annotated[
@@ -224,31 +184,18 @@ Rendering = Annotated[
 ]
 
 
-@router.get(
-    "/documents/{doc_id}.json",
-    response_model=DocumentPage,
-    responses=ERRORS,
-    tags=["documents"],
-    summary="One document with segments, translations, mentions, statements and events",
-)
-def document_json(
-    request: Request, case: CaseDep, doc_id: Id, rendering: Rendering = "verbatim"
-) -> Record:
-    return queries.document(case, doc_id, request.app.state.masker, rendering == "publication")
-
-
-@router.get(
+@page(
     "/documents/{doc_id}",
-    response_class=HTMLResponse,
-    responses={200: HTML, 404: {"description": "No such document"}},
-    tags=["pages"],
-    summary="Document page",
+    DocumentPage,
+    tag="documents",
+    summary="One document with segments, translations, mentions, statements and events",
+    not_found="No such document",
 )
-def document_html(
+def document(
     request: Request, case: CaseDep, doc_id: Id, rendering: Rendering = "verbatim"
 ) -> Response:
-    page = queries.document(case, doc_id, request.app.state.masker, rendering == "publication")
-    return render(request, "document.html", page, rows=markup.rows(page))
+    data = queries.document(case, doc_id, request.app.state.masker, rendering == "publication")
+    return show(request, data, "document.html", lambda d: {"rows": markup.rows(d)})
 
 
 @router.get(
@@ -277,66 +224,29 @@ def document_media(case: CaseDep, doc_id: Id) -> FileResponse:
 
 # ------------------------------------------------------------------------------- search
 
-Query_ = Annotated[str, Query(max_length=500, description='Words (prefix match) or "a phrase"')]
-
-
-def _search(
-    case: Case, q: str, language: str | None, kind: str | None, limit: int, offset: int
-) -> Record:
-    if not q.strip():
-        return {"query": q, "filters": {}, "limit": limit, "offset": offset, "hits": []}
-    try:
-        return queries.search(case, q, language=language, kind=kind, limit=limit, offset=offset)
-    except OverheardError as exc:
-        # A query with no words in it is a question to answer on the page, not a failure.
-        return {
-            "query": q,
-            "filters": {},
-            "limit": limit,
-            "offset": offset,
-            "hits": [],
-            "error": str(exc),
-        }
-
-
+Words = Annotated[str, Query(max_length=500, description='Words (prefix match) or "a phrase"')]
 Lang = Annotated[str | None, Query(max_length=20, description="Only segments in this language")]
 
 
-@router.get(
-    "/search.json",
-    response_model=SearchPage,
-    tags=["search"],
+@page(
+    "/search",
+    SearchPage,
+    tag="search",
     summary="Full-text search over every sentence and utterance",
 )
-def search_json(
-    case: CaseDep,
-    q: Query_ = "",
-    language: Lang = None,
-    kind: Kind | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Offset = 0,
-) -> Record:
-    return _search(case, q, language, kind, limit, offset)
-
-
-@router.get(
-    "/search",
-    response_class=HTMLResponse,
-    responses={200: HTML},
-    tags=["pages"],
-    summary="Search page",
-)
-def search_html(
+def search(
     request: Request,
     case: CaseDep,
-    q: Query_ = "",
+    q: Words = "",
     language: Lang = None,
     kind: Kind | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Offset = 0,
 ) -> Response:
-    page = _search(case, q, language, kind, limit, offset)
-    return render(request, "search.html", page, languages=queries.search_languages(case))
+    data = queries.search(case, q, language=language, kind=kind, limit=limit, offset=offset)
+    return show(
+        request, data, "search.html", lambda _: {"languages": queries.search_languages(case)}
+    )
 
 
 # ----------------------------------------------------------------------------- entities
@@ -347,30 +257,8 @@ EntityType = Annotated[
 Name = Annotated[str | None, Query(max_length=200, description="Part of the name")]
 
 
-@router.get(
-    "/entities.json",
-    response_model=EntitiesPage,
-    tags=["entities"],
-    summary="Entities, most mentioned first",
-)
-def entities_json(
-    case: CaseDep,
-    type: EntityType = None,
-    name: Name = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> Record:
-    return queries.entities(case, type, name, limit, offset)
-
-
-@router.get(
-    "/entities",
-    response_class=HTMLResponse,
-    responses={200: HTML},
-    tags=["pages"],
-    summary="Entities page",
-)
-def entities_html(
+@page("/entities", EntitiesPage, tag="entities", summary="Entities, most mentioned first")
+def entities(
     request: Request,
     case: CaseDep,
     type: EntityType = None,
@@ -378,29 +266,18 @@ def entities_html(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Response:
-    return render(request, "entities.html", queries.entities(case, type, name, limit, offset))
+    return show(request, queries.entities(case, type, name, limit, offset), "entities.html")
 
 
-@router.get(
-    "/entities/{entity_id}.json",
-    response_model=EntityPage,
-    responses=ERRORS,
-    tags=["entities"],
-    summary="One entity: names, mentions in context, statements by and about it",
-)
-def entity_json(case: CaseDep, entity_id: Id) -> Record:
-    return queries.entity(case, entity_id)
-
-
-@router.get(
+@page(
     "/entities/{entity_id}",
-    response_class=HTMLResponse,
-    responses={200: HTML, 404: {"description": "No such entity"}},
-    tags=["pages"],
-    summary="Entity page",
+    EntityPage,
+    tag="entities",
+    summary="One entity: names, mentions in context, statements by and about it",
+    not_found="No such entity",
 )
-def entity_html(request: Request, case: CaseDep, entity_id: Id) -> Response:
-    return render(request, "entity.html", queries.entity(case, entity_id))
+def entity(request: Request, case: CaseDep, entity_id: Id) -> Response:
+    return show(request, queries.entity(case, entity_id), "entity.html")
 
 
 # --------------------------------------------------------------------------- statements
@@ -413,37 +290,8 @@ DocumentRef = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only thi
 Hedged = Annotated[bool | None, Query(description="Only hedged (or unhedged) statements")]
 
 
-@router.get(
-    "/statements.json", response_model=StatementsPage, tags=["statements"], summary="Who said what"
-)
-def statements_json(
-    case: CaseDep,
-    speaker: Speaker = None,
-    act: Act = None,
-    document: DocumentRef = None,
-    hedged: Hedged = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> Record:
-    return queries.statements(
-        case,
-        speaker=speaker,
-        act=act,
-        document_id=document,
-        hedged=hedged,
-        limit=limit,
-        offset=offset,
-    )
-
-
-@router.get(
-    "/statements",
-    response_class=HTMLResponse,
-    responses={200: HTML},
-    tags=["pages"],
-    summary="Statements page",
-)
-def statements_html(
+@page("/statements", StatementsPage, tag="statements", summary="Who said what")
+def statements(
     request: Request,
     case: CaseDep,
     speaker: Speaker = None,
@@ -453,7 +301,7 @@ def statements_html(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Response:
-    page = queries.statements(
+    data = queries.statements(
         case,
         speaker=speaker,
         act=act,
@@ -462,7 +310,7 @@ def statements_html(
         limit=limit,
         offset=offset,
     )
-    return render(request, "statements.html", page)
+    return show(request, data, "statements.html")
 
 
 # ------------------------------------------------------------------------------- events
@@ -477,33 +325,13 @@ To = Annotated[
 EventLimit = Annotated[int, Query(ge=1, le=5000)]
 
 
-@router.get(
-    "/events.json",
-    response_model=EventsPage,
-    tags=["events"],
+@page(
+    "/events",
+    EventsPage,
+    tag="events",
     summary="Events in time order, with places where resolved",
 )
-def events_json(
-    case: CaseDep,
-    type: EventType = None,
-    date_from: From = None,
-    date_to: To = None,
-    limit: EventLimit = 500,
-    offset: Offset = 0,
-) -> Record:
-    return queries.events(
-        case, event_type=type, date_from=date_from, date_to=date_to, limit=limit, offset=offset
-    )
-
-
-@router.get(
-    "/events",
-    response_class=HTMLResponse,
-    responses={200: HTML},
-    tags=["pages"],
-    summary="Events page: timeline and map",
-)
-def events_html(
+def events(
     request: Request,
     case: CaseDep,
     type: EventType = None,
@@ -512,10 +340,10 @@ def events_html(
     limit: EventLimit = 500,
     offset: Offset = 0,
 ) -> Response:
-    page = queries.events(
+    data = queries.events(
         case, event_type=type, date_from=date_from, date_to=date_to, limit=limit, offset=offset
     )
-    return render(request, "events.html", page)
+    return show(request, data, "events.html")
 
 
 # ------------------------------------------------------------------------------- upload
@@ -529,14 +357,8 @@ def events_html(
     summary="Upload page",
 )
 def upload_page(request: Request, case: CaseDep) -> Response:
-    return render(
-        request,
-        "upload.html",
-        {
-            "result": None,
-            "failures": queries.documents(case, queries.DocumentFilters(), 1)["failures"],
-        },
-    )
+    failures = [f.dump() for f in queries.failures(case)]
+    return render(request, "upload.html", {"result": None, "failures": failures})
 
 
 Files = Annotated[list[UploadFile], File(description="Files to ingest, as the CLI would")]
@@ -545,33 +367,28 @@ SourceName = Annotated[
 ]
 
 
-@router.post(
-    "/upload.json",
-    response_model=UploadResult,
-    responses={400: BAD_MULTIPART},
-    tags=["upload"],
-    summary="Ingest uploaded files (same path and errors as `overheard ingest`)",
-)
-def upload_json(request: Request, case: CaseDep, files: Files, source: SourceName = None) -> Record:
-    return ingest_uploads(case, files, source or None, request.app.state.process_uploads)
-
-
-@router.post(
+@page(
     "/upload",
-    response_class=HTMLResponse,
-    tags=["pages"],
-    responses={200: HTML, 400: BAD_MULTIPART},
-    summary="Upload form target",
+    UploadResult,
+    tag="upload",
+    method="POST",
+    summary="Ingest uploaded files (same path and errors as `overheard ingest`)",
+    responses={400: BAD_MULTIPART},
 )
-def upload_html(
-    request: Request, case: CaseDep, files: Files, source: SourceName = None
-) -> Response:
-    result = ingest_uploads(case, files, source or None, request.app.state.process_uploads)
-    templates = request.app.state.templates
+def upload(request: Request, case: CaseDep, files: Files, source: SourceName = None) -> Response:
+    result = UploadResult.model_validate(
+        ingest_uploads(case, files, source or None, request.app.state.process_uploads)
+    )
+    if wants_json(request):
+        return Response(result.dump_json(), media_type="application/json")
     if request.headers.get("hx-request"):
-        return templates.TemplateResponse(request, "_upload_result.html", {"result": result})  # type: ignore[no-any-return]
-    failures = queries.documents(case, queries.DocumentFilters(), 1)["failures"]
-    return render(request, "upload.html", {"result": result, "failures": failures})
+        # htmx asked for the result alone, to put in the page it was sent from.
+        templates = request.app.state.templates
+        return templates.TemplateResponse(  # type: ignore[no-any-return]
+            request, "_upload_result.html", {"result": result.dump()}
+        )
+    failures = [f.dump() for f in queries.failures(case)]
+    return render(request, "upload.html", {"result": result.dump(), "failures": failures})
 
 
 # ---------------------------------------------------------------------------------- API

@@ -89,9 +89,11 @@ def generate(root: Path, documents: int = 10_000, seed: int = 7, audio_share: fl
                 {
                     "type": "GPE",
                     "name": name,
-                    "names": [name, native],
+                    "names": [{"name": name, "lang": "en"}, {"name": native, "lang": None}],
                     "run_id": run_id,
-                    "meta": {"latitude": lat, "longitude": lon},
+                    "latitude": lat,
+                    "longitude": lon,
+                    "meta": {"geo": {"feature": "city", "role": "place"}},
                 }  # fmt: skip
             )
         for i in range(200):
@@ -99,8 +101,10 @@ def generate(root: Path, documents: int = 10_000, seed: int = 7, audio_share: fl
                 {
                     "type": rng.choice(["PERSON", "ORG", "MIL_UNIT"]),
                     "name": f"Synthetic entity {i}",
-                    "names": [f"Synthetic entity {i}"],
+                    "names": [{"name": f"Synthetic entity {i}", "lang": "en"}],
                     "run_id": run_id,
+                    "latitude": None,
+                    "longitude": None,
                     "meta": None,
                 }  # fmt: skip
             )
@@ -165,6 +169,7 @@ def generate(root: Path, documents: int = 10_000, seed: int = 7, audio_share: fl
                         "text": first_word,
                         "label": "GPE",
                         "entity_id": rng.choice(place_ids),
+                        "source": "gazetteer",
                         "run_id": run_id,
                     }  # fmt: skip
                 )
@@ -172,10 +177,14 @@ def generate(root: Path, documents: int = 10_000, seed: int = 7, audio_share: fl
         if not audio and rng.random() < 0.4:
             content = sentences[-1]
             at = len(text) - len(content)
+            speaker = f"Synthetic speaker {rng.randint(1, 40)}"
+            # A share of speakers are pronouns, with what they refer to beside them.
+            pronoun = rng.random() < 0.2
             extras["statements"].append(
                 {
                     "document_id": doc_id,
-                    "speaker_text": f"Synthetic speaker {rng.randint(1, 40)}",
+                    "speaker_text": "he" if pronoun else speaker,
+                    "speaker_antecedent": speaker if pronoun else None,
                     "speaker_entity_id": rng.choice(entity_ids),
                     "act": rng.choice(ACTS),
                     "content": content,
@@ -188,16 +197,23 @@ def generate(root: Path, documents: int = 10_000, seed: int = 7, audio_share: fl
                 }  # fmt: skip
             )
         if rng.random() < 0.1:
-            extras["events"].append(
-                {
-                    "document_id": doc_id,
-                    "type": rng.choice(EVENT_TYPES),
-                    "actor_text": "forces",
-                    "place_entity_id": rng.choice(place_ids),
-                    "time_value": published,
-                    "run_id": run_id,
-                }  # fmt: skip
-            )
+            event: dict[str, Any] = {
+                "document_id": doc_id,
+                "type": rng.choice(EVENT_TYPES),
+                "actor_text": "forces",
+                "place_entity_id": rng.choice(place_ids),
+                "time_value": published,
+                "run_id": run_id,
+                "trigger_text": None,
+                "trigger_start": None,
+                "trigger_end": None,
+            }
+            if not audio:
+                # The first sentence's second word stands in for the word that coded it.
+                first, second = sentences[0].split(" ")[:2]
+                event.update(trigger_text=second, trigger_start=len(first) + 1,
+                             trigger_end=len(first) + 1 + len(second))  # fmt: skip
+            extras["events"].append(event)
     tables: list[tuple[Any, list[dict[str, Any]]]] = [
         (Blob, blobs), (Document, docs), (Segment, segs), (Mention, extras["mentions"]),
         (Statement, extras["statements"]), (Event, extras["events"]),

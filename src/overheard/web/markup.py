@@ -1,4 +1,5 @@
-"""A document's text cut into pieces for the page: mentions and statement parts marked.
+"""A document's text cut into pieces for the page: mentions, statement parts and event
+triggers marked.
 
 Annotations are character spans that may nest or overlap (a mention inside a quoted content
 span). The text is cut at every span boundary; each piece carries the classes of every span
@@ -13,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from overheard.web.queries import number
+from overheard.records import number
 
 _CLASS_SAFE = re.compile(r"[^A-Za-z0-9_-]")
 SPEAKER_COLOURS = 8  # speaker classes spk-0 … spk-7 in app.css
@@ -28,6 +29,7 @@ class Span:
     entity: int | None = None  # the entity a mention links to
     title: str = ""
     mention: bool = False
+    segment: int | None = None  # in a transcript, offsets are into this utterance's text
 
 
 @dataclass
@@ -56,14 +58,22 @@ def css_class(value: str) -> str:
     return _CLASS_SAFE.sub("_", value)[:40]
 
 
-def spans_for(mentions: list[dict[str, Any]], statements: list[dict[str, Any]]) -> list[Span]:
-    """Document-offset spans of every mention and statement part."""
+def spans_for(
+    mentions: list[dict[str, Any]],
+    statements: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+) -> list[Span]:
+    """Spans of every mention, statement part and event trigger (records as the page's JSON
+    twin has them)."""
     out: list[Span] = []
     for m in mentions:
         ev = m["evidence"]
-        if ev["start_char"] is None or ev["end_char"] is None or ev["end_char"] <= ev["start_char"]:
+        if ev["end_char"] <= ev["start_char"]:
             continue
         label = m["label"] or "MENTION"
+        title = label + (f" · {m['normal']}" if m["normal"] and m["normal"] != m["text"] else "")
+        if m["source"]:
+            title += f" · found by {m['source']}"
         out.append(
             Span(
                 ev["start_char"],
@@ -71,9 +81,9 @@ def spans_for(mentions: list[dict[str, Any]], statements: list[dict[str, Any]]) 
                 ("mention", f"m-{css_class(label)}"),
                 anchor=f"mention-{number(m['id'])}",
                 entity=number(m["entity_id"]),
-                title=label
-                + (f" · {m['normal']}" if m["normal"] and m["normal"] != m["text"] else ""),
+                title=title,
                 mention=True,
+                segment=number(ev["segment_id"]),
             )
         )
     for st in statements:
@@ -82,7 +92,7 @@ def spans_for(mentions: list[dict[str, Any]], statements: list[dict[str, Any]]) 
         hedge = " (hedged: " + ", ".join(st["hedges"]) + ")" if st["hedged"] else ""
         title = f"statement {sid}: {st['act']}{hedge}"
         first = True
-        for part in ("speaker_span", "cue_span", "content_span"):
+        for part in ("speaker_span", "cue_span", "content_span", "antecedent_span"):
             span = ev[part]
             if not span or span[1] <= span[0]:
                 continue
@@ -95,10 +105,27 @@ def spans_for(mentions: list[dict[str, Any]], statements: list[dict[str, Any]]) 
                     span[1],
                     classes,
                     anchor=f"statement-{sid}" if first else None,
-                    title=title,
+                    title=f"{title}: who “{st['speaker']['text']}” is"
+                    if part == "antecedent_span"
+                    else title,
+                    segment=number(ev["segment_id"]),
                 )
             )
             first = False
+    for e in events:
+        span = e["evidence"]["trigger_span"]
+        if not span or span[1] <= span[0]:
+            continue
+        out.append(
+            Span(
+                span[0],
+                span[1],
+                ("trigger",),
+                anchor=f"trigger-{number(e['id'])}",
+                title=f"event {number(e['id'])}: {e['event_type']}",
+                segment=number(e["evidence"]["segment_id"]),
+            )
+        )
     return out
 
 
@@ -136,7 +163,7 @@ def rows(page: dict[str, Any]) -> list[Row]:
     """The reading view of a document page (the dict of ``queries.document``)."""
     doc = page["document"]
     segments = page["segments"]
-    spans = spans_for(page["mentions"], page["statements"])
+    spans = spans_for(page["mentions"], page["statements"], page["events"])
     publication = page["rendering"] == "publication"
     speakers = {s["label"]: i for i, s in enumerate(page["speakers"])}
     text = doc["text"]
@@ -174,27 +201,10 @@ def rows(page: dict[str, Any]) -> list[Row]:
         else:
             # An utterance: offsets, if any, are into the utterance's own text.
             seg_id = number(seg["id"])
-            own = [s for s, m in zip(spans, _span_segments(page), strict=False) if m == seg_id]
+            own = [s for s in spans if s.segment == seg_id]
             row = _row(seg, shown, seg["text"], own, 0, spk_class, publication)
         row.other_language = bool(seg["language"] and usual and seg["language"] != usual)
         out.append(row)
-    return out
-
-
-def _span_segments(page: dict[str, Any]) -> list[int | None]:
-    """The segment each span of ``spans_for`` belongs to, in the same order."""
-    out: list[int | None] = []
-    for m in page["mentions"]:
-        ev = m["evidence"]
-        if ev["start_char"] is None or ev["end_char"] is None or ev["end_char"] <= ev["start_char"]:
-            continue
-        out.append(number(ev["segment_id"]))
-    for st in page["statements"]:
-        ev = st["evidence"]
-        for part in ("speaker_span", "cue_span", "content_span"):
-            span = ev[part]
-            if span and span[1] > span[0]:
-                out.append(number(ev["segment_id"]))
     return out
 
 

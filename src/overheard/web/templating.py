@@ -7,7 +7,7 @@ from urllib.parse import urlencode, urlsplit
 
 from jinja2 import Environment
 
-from overheard.web.queries import number
+from overheard.records import number
 
 SAFE_SCHEMES = ("http", "https")
 
