@@ -66,9 +66,10 @@ _ROLES: dict[str, frozenset[str]] = {
 }
 
 _override_dir: Path | None = None
-_override_state = ""  # what the override files held when configure() last looked
+_override_digests: dict[str, str] = {}  # what each override file held when configure() looked
 _tables: dict[str, list[dict[str, str]]] = {}
-_on_change: list[Callable[[], None]] = []
+# Caches built from the tables: (clear, the tables it reads, or None for any).
+_on_change: list[tuple[Callable[[], None], frozenset[str] | None]] = []
 
 
 def configure(override_dir: Path | None) -> None:
@@ -76,16 +77,21 @@ def configure(override_dir: Path | None) -> None:
     process, or no overrides with None. Checks every override file now, so a bad row fails
     before any document is analysed; drops what was built from the old tables if they change.
     """
-    global _override_dir, _override_state
+    global _override_dir, _override_digests
     files = _override_files(override_dir)
     merged = {name: _merge(name, path) for name, path in files.items()}
-    state = f"{override_dir}\0{_digest(files.values())}"
-    _override_dir = override_dir
-    if state != _override_state:
-        _override_state = state
+    digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in files.items()}
+    changed = {
+        name
+        for name in digests.keys() | _override_digests.keys()
+        if digests.get(name) != _override_digests.get(name)
+    }
+    _override_dir, _override_digests = override_dir, digests
+    if changed:
         _tables.clear()
-        for clear in _on_change:
-            clear()
+        for clear, tables in _on_change:
+            if tables is None or tables & changed:
+                clear()
     _tables.update(merged)
 
 
@@ -112,13 +118,14 @@ def fingerprint() -> str:
 def cached(fn: Callable[P, T]) -> Callable[P, T]:
     """Memoise something built from the tables, until :func:`configure` changes them."""
     memo = functools.cache(fn)
-    _on_change.append(memo.cache_clear)
+    _on_change.append((memo.cache_clear, None))
     return memo  # type: ignore[return-value]
 
 
-def on_change(clear: Callable[[], None]) -> None:
-    """Call ``clear`` whenever :func:`configure` changes the tables (for caches of its own)."""
-    _on_change.append(clear)
+def on_change(clear: Callable[[], None], tables: Iterable[str]) -> None:
+    """Call ``clear`` whenever :func:`configure` changes one of ``tables`` (for a cache that is
+    too dear to drop on every change, such as the gazetteer)."""
+    _on_change.append((clear, frozenset(tables)))
 
 
 def words(name: str, role: str | None = None) -> list[str]:
@@ -171,13 +178,6 @@ def _override_files(folder: Path | None) -> dict[str, Path]:
             raise LexiconError(f"{path}: no package lexicon of that name (known: {known})")
         found[name] = path
     return found
-
-
-def _digest(paths: Iterable[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def _lines(path: Path) -> list[tuple[int, list[str]]]:

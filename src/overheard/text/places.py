@@ -416,8 +416,9 @@ def gazetteer(min_population: int = 5000) -> Gazetteer:
     return Gazetteer(min_population)
 
 
-# Country names and state abbreviations come from the lexicons: a case's overrides rebuild it.
-lexicon.on_change(gazetteer.cache_clear)
+# Country names, state abbreviations and region words come from the lexicons: a case's
+# overrides of those rebuild it.
+lexicon.on_change(gazetteer.cache_clear, ("countries", "us_states", "region_words.en"))
 
 
 def _role(gaz: Gazetteer, text: str, mention: Mention, best: PlaceCandidate | None) -> str:

@@ -117,6 +117,8 @@ def drafts_ru(text: str) -> list[Statement]:
                     speaker_end -= 1
                 according_speaker = (b + 1, speaker_end)
                 content = (s_start, a)
+            if according_speaker[1] <= according_speaker[0]:
+                continue  # «по словам» with no source after it attributes nothing
             drafts.append(
                 draft(
                     text,
