@@ -301,17 +301,25 @@ def _run_stages(
     only: list[str] | None = None,
     skip: list[str] | None = None,
     ids: list[int] | None = None,
-    redo: bool = False,
+    redo: bool | set[str] = False,
     required: bool = False,
     quiet: bool = False,
 ) -> Any:
-    """Every registered stage (or ``only`` these) over what is pending, with a progress bar
-    each; a stage whose extra is missing is a note on stderr (an error when ``required``)."""
+    """Every registered stage (or ``only`` these, then the stages that read them) over what
+    is pending, with a progress bar each; a stage whose extra is missing is a note on stderr
+    (an error when ``required``)."""
     from contextlib import contextmanager
 
     from overheard.pipeline import registry
 
     names = [n for n in (only or registry.names()) if n not in (skip or [])]
+    if only:
+        for name in only:
+            registry.stage_class(name)  # an unknown name is a clear error
+        # A stage run again makes the stages that read it pending: they run after it.
+        later = {d for n in only for d in registry.downstream(n)}
+        names = [n for n in registry.names() if n in names or n in later]
+        redo = set(only) if redo else False
 
     @contextmanager
     def bars(stage: Any, total: float) -> Any:
@@ -539,7 +547,7 @@ def _print_board(found: Any) -> None:
     ):
         out.print(f"\n[bold {colour}]{title}[/] ({len(lines)})")
         for ln in lines:
-            when = ln.published_at.date().isoformat() if ln.published_at else "undated"
+            when = ln.date.date().isoformat() if ln.date else "undated"
             where = (
                 f"{_clock(ln.start_s)}–{_clock(ln.end_s)}" if ln.start_s is not None
                 else f"chars {ln.start_char}–{ln.end_char}"

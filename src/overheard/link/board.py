@@ -63,6 +63,8 @@ class Line:
     document_title: str | None
     source: str | None
     published_at: datetime | None
+    # When it was said: the publication time, else the date the document's dateline gives.
+    date: datetime | None
     language: str | None
     # Evidence: character offsets into the document text, or seconds into a recording.
     start_char: int | None
@@ -121,6 +123,13 @@ class Board:
         return _jsonable(asdict(self))
 
 
+def _when(line: Line) -> datetime:
+    """A line's time for ordering (naive UTC; undated last)."""
+    if line.date is None:
+        return datetime.max
+    return line.date.replace(tzinfo=None) if line.date.tzinfo else line.date
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
@@ -165,6 +174,7 @@ def _lines(session: Session, claim_ids: Sequence[int] | None = None) -> dict[int
                 document_title=doc.title,
                 source=source,
                 published_at=doc.published_at,
+                date=doc.published_at or _dateline(doc),
                 language=seg_lang or doc.language,
                 start_char=st.content_start if doc.kind == "text" else None,
                 end_char=st.content_end if doc.kind == "text" else None,
@@ -174,8 +184,16 @@ def _lines(session: Session, claim_ids: Sequence[int] | None = None) -> dict[int
             )  # fmt: skip
         )
     for lines in out.values():
-        lines.sort(key=lambda ln: (ln.published_at or datetime.max, ln.document_id))
+        lines.sort(key=lambda ln: (_when(ln), ln.document_id))
     return out
+
+
+def _dateline(doc: Document) -> datetime | None:
+    value = (doc.meta or {}).get("dateline")
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def _fold_copies(lines: list[Line]) -> list[Line]:
@@ -191,7 +209,7 @@ def _fold_copies(lines: list[Line]) -> list[Line]:
             continue
         by_key.setdefault(key, line)
         kept.append(line)
-    kept.sort(key=lambda ln: (ln.published_at or datetime.max, ln.document_id))
+    kept.sort(key=lambda ln: (_when(ln), ln.document_id))
     return kept
 
 
@@ -203,7 +221,7 @@ def position_changes(lines: Sequence[Line]) -> list[PositionChange]:
             by_speaker[line.source_key].append(line)
     changes = []
     for said in by_speaker.values():
-        said.sort(key=lambda ln: (ln.published_at or datetime.max, ln.document_id))
+        said.sort(key=lambda ln: (_when(ln), ln.document_id))
         for before, after in zip(said, said[1:], strict=False):
             if before.stance != after.stance:
                 changes.append(
@@ -214,8 +232,8 @@ def position_changes(lines: Sequence[Line]) -> list[PositionChange]:
                         after=after.stance,
                         from_document=before.document_id,
                         to_document=after.document_id,
-                        from_date=before.published_at,
-                        to_date=after.published_at,
+                        from_date=before.date,
+                        to_date=after.date,
                     )  # fmt: skip
                 )
     return changes
@@ -227,7 +245,7 @@ def _summary(claim: Claim, lines: list[Line]) -> ClaimSummary:
         stance: {ln.source_key for ln in folded if ln.stance == stance}
         for stance in ("assert", "deny")
     }
-    dates = [ln.published_at for ln in lines if ln.published_at]
+    dates = [ln.date for ln in lines if ln.date]
     return ClaimSummary(
         id=claim.id, proposition=claim.text, asserting_sources=len(sides["assert"]),
         denying_sources=len(sides["deny"]), statements=len(lines),
@@ -322,7 +340,7 @@ def _passes(lines: Sequence[Line], f: ClaimFilter) -> bool:
         if not any(ln.speaker and wanted in ln.speaker.casefold() for ln in lines):
             return False
     if f.since or f.until:
-        dates = [ln.published_at.date() for ln in lines if ln.published_at]
+        dates = [ln.date.date() for ln in lines if ln.date]
         if not dates:
             return False
         if f.since and max(dates) < f.since:
@@ -347,7 +365,7 @@ def board(session: Session, claim_id: int) -> Board:
         if key not in timeline:
             timeline[key] = {
                 "source": ln.speaker or ln.source or f"document {ln.document_id}",
-                "first_said": ln.published_at, "stance": ln.stance,
+                "first_said": ln.date, "stance": ln.stance,
                 "document_id": ln.document_id,
             }  # fmt: skip
     return Board(

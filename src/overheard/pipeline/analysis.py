@@ -56,6 +56,14 @@ class TranscriptJob:
     date: datetime | None
 
 
+@dataclass(frozen=True)
+class TextResult:
+    analysis: Any  # TextAnalysis
+    # The date its dateline gives, for a text without a publication date: what anchored its
+    # relative dates, and what dates it on the claim board.
+    dateline: datetime | None
+
+
 class AnalysisStage(Stage):
     name = "analyse"
     needs = "a text, or a recording's transcript"
@@ -120,8 +128,8 @@ class AnalysisStage(Stage):
 
         for item in items:
             if isinstance(item, TextJob):
-                anchor = item.date or _dateline(item.text, item.lang)
-                yield analyze(item.text, item.lang, anchor)
+                dateline = None if item.date else _dateline(item.text, item.lang)
+                yield TextResult(analyze(item.text, item.lang, item.date or dateline), dateline)
             else:
                 yield [(seg_id, analyze(text, lang, item.date))
                        for seg_id, text, lang in item.utterances]  # fmt: skip
@@ -135,7 +143,11 @@ class AnalysisStage(Stage):
         counts = {"mentions": 0, "statements": 0, "events": 0}
         if doc.kind == "text":
             locate = _locator(list(doc.segments))
-            _store(session, doc, result, run_id, cache, counts, segment_of=locate)
+            _store(session, doc, result.analysis, run_id, cache, counts, segment_of=locate)
+            meta = {k: v for k, v in (doc.meta or {}).items() if k != "dateline"}
+            if result.dateline is not None:
+                meta["dateline"] = result.dateline.isoformat()
+            doc.meta = meta
         else:
             segments = {seg.id: seg for seg in doc.segments}
             for seg_id, analysis in result:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, nullcontext
@@ -169,18 +169,21 @@ class Runner:
         stages: Sequence[str] | None = None,
         *,
         ids: Sequence[int] | None = None,
-        redo: bool = False,
+        redo: bool | Collection[str] = False,
         required: bool = False,
         progress: ProgressFactory | None = None,
         on_done: Callable[[Outcome], None] | None = None,
     ) -> RunReport:
         """Run the named stages (default: all, in order) over what is pending for each. A
-        stage that cannot run here is a note, or an error when ``required``."""
+        stage that cannot run here is a note, or an error when ``required``. ``redo`` is
+        True (every stage run redoes all it applies to, or the named ``ids``) or the names of
+        the stages to redo (the others do what became pending)."""
         report = RunReport()
         for name in registry.names() if stages is None else stages:
             if name not in registry.names():
                 registry.stage_class(name)  # raises the clear error
-            todo = self.pending(name, redo=redo, ids=ids)
+            again = redo if isinstance(redo, bool) else name in redo
+            todo = self.pending(name, redo=again, ids=ids)
             if not todo:
                 continue
             stage = self.stage(name)
