@@ -1145,6 +1145,31 @@ def bench_ingest(paths: tuple[Path, ...], repeat: int, as_json: bool) -> None:
     click.echo(format_table(results))
 
 
+@bench.command(name="claims")
+@click.option(
+    "--sizes", default="1000,10000,100000", show_default=True,
+    help="Board lines already in the case, comma-separated.",
+)  # fmt: skip
+@click.option("--repeat", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.option("--json", "as_json", is_flag=True)
+def bench_claims(sizes: str, repeat: int, as_json: bool) -> None:
+    """What linking a new document's statements to the claims costs, per statement, in cases
+    of growing size (the bundled reports linked against N generated board lines).
+
+    \b
+    Example:
+      overheard bench claims --sizes 1000,100000
+    """
+    from overheard.bench.claims import format_table, measure
+
+    try:
+        counts = [int(size.replace("_", "")) for size in sizes.split(",") if size.strip()]
+    except ValueError:
+        raise OverheardError(f"--sizes takes numbers separated by commas, not {sizes!r}") from None
+    results = [measure(n, repeat) for n in counts]
+    click.echo(json.dumps(results, indent=2) if as_json else format_table(results))
+
+
 @bench.command(name="sentences")
 @click.argument("jsonl", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--limit", type=click.IntRange(1), help="Only the first N documents.")
