@@ -108,3 +108,15 @@ def test_label_prefers_an_asserting_english_member():
     ]
     assert linking.label(members).startswith("about 1,500 Belarusian")
     assert linking.label([]) is None
+
+
+def test_proposition_text_drops_negators_only():
+    assert linking.proposition_text("there are no Belarusian troops there") == (
+        "there are Belarusian troops there"
+    )
+    assert linking.proposition_text("никаких белорусских военных там нет") == (
+        "белорусских военных там"
+    )
+    assert (
+        linking.proposition_text("not only drones hit the port") == "not only drones hit the port"
+    )

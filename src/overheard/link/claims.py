@@ -165,6 +165,27 @@ def negated(text: str) -> bool:
     return False
 
 
+def proposition_text(text: str) -> str:
+    """What is embedded for linking: the content without its negators, so "there are no
+    Belarusian troops there" sits next to "Belarusian troops are there" (the stance keeps the
+    negation; measured on the claims corpus: B-cubed +0.02)."""
+    negators, exceptions = _negation()
+    words = [m for m in _WORD.finditer(text)]
+    drop = []
+    folded = [_fold(m.group()) for m in words]
+    for i, word in enumerate(folded):
+        if (word in negators or word.endswith("n't")) and not any(
+            tuple(folded[i : i + len(e)]) == e for e in exceptions
+        ):
+            drop.append(words[i].span())
+    out, last = [], 0
+    for a, b in drop:
+        out.append(text[last:a])
+        last = b
+    out.append(text[last:])
+    return " ".join("".join(out).split())
+
+
 def features(
     text: str, lang: str, *, skip: Iterable[tuple[int, int]] = (), entities: Iterable[int] = ()
 ) -> Features:

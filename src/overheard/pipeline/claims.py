@@ -150,7 +150,7 @@ class ClaimsStage(Stage):
     def compute(
         self, items: Sequence[ClaimJob], progress: Progress | None = None
     ) -> Iterator[list[LinkInput]]:
-        texts = [st.content for job in items for st in job.statements]
+        texts = [linking.proposition_text(st.content) for job in items for st in job.statements]
         vectors = _embed(texts)
         i = 0
         for job in items:
