@@ -6,8 +6,9 @@ name («МИД» + «Беларуси», "Russia" + "'s Defence Ministry", "Gene
 The NER models cut these names at the country (natasha reads «Министерство обороны» and
 «Российской Федерации» as two names); left cut, «МИД России» and «МИД Беларуси» would both be
 a bare «МИД», one entity. Joining them before the entities are keyed gives each body its
-country. The joined mention replaces its parts (mentions never overlap); statements, events
-and place resolutions that pointed at a part point at the whole.
+country. The joined mention replaces its parts, except a country, which stays a mention of
+its own nested inside the body's name; statements, events and place resolutions that pointed
+at a replaced part point at the whole.
 """
 
 from __future__ import annotations
@@ -130,12 +131,19 @@ def _rebuild(result: Any, groups: list[tuple[list[int], int, str]]) -> None:
         if not morph.is_cyrillic(surface):
             normal = surface
         whole = Span(first.start, end, surface)
+        # A country inside a body's name stays a mention of the country too, nested ("Russia"
+        # in "Russia's Defence Ministry"); the body's own words are the whole name's.
+        nested = [p for p in parts if label == "ORG" and _is_country(old[p], result.lang)]
         for p in parts:
             new_index[p] = len(mentions)
-            spans[(old[p].start, old[p].end)] = whole
+            if p not in nested:
+                spans[(old[p].start, old[p].end)] = whole
         joined[len(mentions)] = normal
         mentions.append(replace(first, end=end, text=surface, normal=normal, label=label,
                                 entity=None))  # fmt: skip
+        for p in nested:
+            new_index[p] = len(mentions)
+            mentions.append(old[p])
     refs: list[EntityRef] = []
     ref_index: dict[int, int] = {}
     for r, ref in enumerate(result.entities):
