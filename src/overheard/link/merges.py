@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from overheard.errors import OverheardError
@@ -59,9 +59,8 @@ def _entity(s: Session, entity_id: int) -> Entity:
 
 def _repoint(s: Session, old: int, new: int) -> int:
     """Every row that points at entity ``old`` points at ``new``; the number of mentions."""
-    moved = s.execute(
-        update(Mention).where(Mention.entity_id == old).values(entity_id=new)
-    ).rowcount
+    moved = s.scalar(select(func.count()).where(Mention.entity_id == old))
+    s.execute(update(Mention).where(Mention.entity_id == old).values(entity_id=new))
     s.execute(
         update(Statement).where(Statement.speaker_entity_id == old).values(speaker_entity_id=new)
     )
@@ -234,8 +233,6 @@ def history(case: Case, entity_id: int | None = None) -> list[dict[str, Any]]:
 
 def list_entities(case: Case, entity_type: str | None = None) -> list[dict[str, Any]]:
     """The case's entities with their names, key and how many mentions name them."""
-    from sqlalchemy import func
-
     with case.reader() as s:
         counts = dict(
             s.execute(
