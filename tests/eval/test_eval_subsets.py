@@ -83,3 +83,14 @@ def test_speech_subset_intercepts():
     assert results["call_08.wav"].segments == 0
     assert results["bad_truncated.ogg"].status == "rejected"
     assert results["bad_not_audio.wav"].status == "rejected"
+
+
+@needs_data
+def test_copies_subset_first_storyline():
+    pytest.importorskip("datasketch", reason="text extra not installed")
+    from overheard.eval import copies
+
+    _needs("claims")
+    systems = copies.run(DATA, 12)["systems"]  # s1: two groups of syndicated copies
+    for name in ("copies stage", "copies stage, reverse"):
+        assert systems[name]["f1"] >= 0.9 and systems[name]["originals"] == "2/2", name

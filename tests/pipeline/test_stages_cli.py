@@ -34,7 +34,7 @@ def run(tmp_path):
 def test_stages_lists_versions_and_pending(run, samples):
     assert run("ingest", "--no-analyze", str(samples / "reports")).exit_code == 0
     states = {st["name"]: st for st in json.loads(run("stages", "--json").output)}
-    assert list(states) == ["transcribe", "analyse"]
+    assert list(states)[:2] == ["transcribe", "analyse"]  # later stages follow (copies, …)
     analyse = states["analyse"]
     assert analyse["available"] and analyse["version"].startswith("0.")
     assert analyse["pending"] == analyse["applies"] == 6 and analyse["after"] == ["transcribe"]
