@@ -1063,6 +1063,7 @@ EVALUATIONS = {
     "seed": ("overheard.eval.seed", "the seed report's statements and events, for reading"),
     "entities": ("overheard.eval.entity_linking", "cross-script entity linking: pairwise F1"),
     "claims": ("overheard.eval.claims", "the claim board: statements, claims, stance, copies"),
+    "copies": ("overheard.eval.copies", "independent sources: syndicated and translated copies"),
     "text": ("overheard.eval.text", "every text evaluation in one run"),
 }
 

@@ -347,6 +347,25 @@ class Event(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
 
+class CopySketch(Base):
+    """What the copies stage compares a document by (``overheard.link.copies``): its MinHash
+    signature (uint32, ``params`` says which), and one embedding per sentence (an .npy array,
+    float16) for translations. ``links`` are the copies it was verified against, with how."""
+
+    __tablename__ = "copy_sketches"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    params: Mapped[str] = mapped_column(String(100))
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+    shingles: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(20))
+    embedder: Mapped[str | None] = mapped_column(String(200))
+    vectors: Mapped[bytes | None] = mapped_column(LargeBinary)
+    links: Mapped[list[Any] | None] = mapped_column(JSON)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
 class DocumentStage(Base):
     """Which version of a stage last ran over a document, and how it ended: what the stage
     runner reads to find what is pending (a new version makes every document pending again)."""
