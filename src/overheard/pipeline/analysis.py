@@ -68,7 +68,19 @@ class AnalysisStage(Stage):
     name = "analyse"
     needs = "a text, or a recording's transcript"
     after = ("transcribe",)
-    code = ("overheard.text", "overheard.link", "overheard.pipeline.analysis")
+    # The text rules, and how entities are keyed and merged across documents (not the rest
+    # of link/: a change to claim linking must not re-analyse the case).
+    code = (
+        "overheard.text",
+        "overheard.link.names",
+        "overheard.link.morph",
+        "overheard.link.aliases",
+        "overheard.link.places",
+        "overheard.link.spans",
+        "overheard.link.document",
+        "overheard.link.merges",
+        "overheard.pipeline.analysis",
+    )
     batch_size = 16
 
     def __init__(self, config: StageConfig) -> None:
