@@ -129,7 +129,10 @@ class CopiesStage(Stage):
 
         sk = copies.Sketch.from_bytes(result.sketch, result.shingles)
         vectors = unpack_vectors(result.vectors) if result.vectors else None
-        me = copies.Text(_sentences(session, doc), doc.language, vectors, doc.source_id)
+        sentences = _sentences(session, doc)
+        if vectors is not None:  # compared by the sentences it has embeddings of
+            sentences = sentences[:MAX_SENTENCES]
+        me = copies.Text(sentences, doc.language, vectors, doc.source_id)
         candidates = index.near(sk)
         if vectors is not None:
             candidates += index.across(copies.document_vector(vectors), doc.language)
@@ -152,13 +155,8 @@ class CopiesStage(Stage):
             doc.language,
             copies.document_vector(vectors) if vectors is not None else None,
         )
-        detail = None
-        if doc.copy_of:
-            detail = f"copy of document {doc.copy_of} ({doc.copy_score:.2f})"
-        elif links:
-            detail = "the original of an earlier-ingested copy"
         counts = {"copies": int(doc.copy_of is not None)}
-        return Outcome(self.name, document_id, doc.title, counts=counts, detail=detail)
+        return Outcome(self.name, document_id, doc.title, counts=counts)
 
     def finish(self, session: Session) -> None:
         self._synced = False  # the next run checks the index against the case again
