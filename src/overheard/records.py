@@ -7,7 +7,8 @@ drift apart. Each record has a ``type``, an ``id`` (``"<type>:<number>"``, refer
 form), and, where it is derived, its ``evidence`` (document, segment, character offsets or
 seconds) and ``produced_by`` (the run's component and version). Each is built from its ORM row by
 ``from_row`` (``from_rows`` reads what a batch of rows needs in one query each); nothing else
-builds them by hand.
+builds them by hand. ``from_row`` hands pydantic one dict (``model_validate``) rather than
+nested constructors: one validation pass, about twice as fast for a page of 500 events.
 
 Fields with a default are the only ones a record may leave out (a document's ``text`` with
 ``--no-text``, a view's ``masked_text``): serialise with ``dump()``/``dump_json()``, which omit
@@ -168,15 +169,13 @@ class Lookups:
 
 
 def _grouped(
-    session: Session, key: Any, ids: Sequence[int], column: Any, order: Any, where: Any = None
+    session: Session, key: Any, ids: Sequence[int], column: Any, order: Any
 ) -> dict[int, list[Any]]:
     """Values of ``column`` by ``key`` in ``order``, for the rows whose key is in ``ids``."""
     out: dict[int, list[Any]] = {}
     if not ids:
         return out
     query = select(key, column).where(key.in_(ids)).order_by(order)
-    if where is not None:
-        query = query.where(where)
     # Core rather than ORM execution: an entity's thousands of mention ids come back several
     # times faster without the ORM's per-row processing.
     for k, value in session.connection().execute(query):
@@ -310,17 +309,20 @@ class TranslationRecord(Model):
 
     @classmethod
     def from_row(cls, t: Translation, ctx: Lookups, document_id: int) -> Self:
-        return cls(
-            type="translation",
-            id=f"translation:{t.id}",
-            language=t.language,
-            text=t.text,
-            backend=t.backend,
-            machine=t.machine,
-            evidence=TranslationEvidence(
-                document_id=f"document:{document_id}", segment_id=f"segment:{t.segment_id}"
-            ),
-            produced_by=ctx.produced_by(t.run_id),
+        return cls.model_validate(
+            {
+                "type": "translation",
+                "id": f"translation:{t.id}",
+                "language": t.language,
+                "text": t.text,
+                "backend": t.backend,
+                "machine": t.machine,
+                "evidence": {
+                    "document_id": f"document:{document_id}",
+                    "segment_id": f"segment:{t.segment_id}",
+                },
+                "produced_by": ctx.produced_by(t.run_id),
+            }
         )
 
 
@@ -355,26 +357,28 @@ class SegmentRecord(Model):
 
     @classmethod
     def from_row(cls, seg: Segment, ctx: Lookups, translations: list[Translation]) -> Self:
-        return cls(
-            type="segment",
-            id=f"segment:{seg.id}",
-            index=seg.idx,
-            text=seg.text,
-            language=seg.language,
-            speaker=seg.speaker,
-            confidence=seg.confidence,
-            meta=seg.meta or {},
-            translations=[
-                TranslationRecord.from_row(t, ctx, seg.document_id) for t in translations
-            ],
-            evidence=SegmentEvidence(
-                document_id=f"document:{seg.document_id}",
-                start_char=seg.start_char,
-                end_char=seg.end_char,
-                start_s=seg.start_s,
-                end_s=seg.end_s,
-            ),
-            produced_by=ctx.produced_by(seg.run_id),
+        return cls.model_validate(
+            {
+                "type": "segment",
+                "id": f"segment:{seg.id}",
+                "index": seg.idx,
+                "text": seg.text,
+                "language": seg.language,
+                "speaker": seg.speaker,
+                "confidence": seg.confidence,
+                "meta": seg.meta or {},
+                "translations": [
+                    TranslationRecord.from_row(t, ctx, seg.document_id) for t in translations
+                ],
+                "evidence": {
+                    "document_id": f"document:{seg.document_id}",
+                    "start_char": seg.start_char,
+                    "end_char": seg.end_char,
+                    "start_s": seg.start_s,
+                    "end_s": seg.end_s,
+                },
+                "produced_by": ctx.produced_by(seg.run_id),
+            }
         )
 
     @classmethod
@@ -417,23 +421,25 @@ class MentionRecord(Model):
 
     @classmethod
     def from_row(cls, m: Mention, ctx: Lookups, **extra: Any) -> Self:
-        return cls(
-            type="mention",
-            id=f"mention:{m.id}",
-            label=m.label,
-            text=m.text,
-            normal=m.normal,
-            entity_id=ref("entity", m.entity_id),
-            source=m.source,
-            confidence=m.confidence,
-            evidence=MentionEvidence(
-                document_id=f"document:{m.document_id}",
-                segment_id=ref("segment", m.segment_id),
-                start_char=m.start_char,
-                end_char=m.end_char,
-            ),
-            produced_by=ctx.produced_by(m.run_id),
-            **extra,
+        return cls.model_validate(
+            {
+                "type": "mention",
+                "id": f"mention:{m.id}",
+                "label": m.label,
+                "text": m.text,
+                "normal": m.normal,
+                "entity_id": ref("entity", m.entity_id),
+                "source": m.source,
+                "confidence": m.confidence,
+                "evidence": {
+                    "document_id": f"document:{m.document_id}",
+                    "segment_id": ref("segment", m.segment_id),
+                    "start_char": m.start_char,
+                    "end_char": m.end_char,
+                },
+                "produced_by": ctx.produced_by(m.run_id),
+                **extra,
+            }
         )
 
 
@@ -453,7 +459,7 @@ class EntityEvidence(Model):
     mention_count: int = Field(ge=0, description="How many mentions name the entity")
     mention_ids: list[MentionId] = Field(
         description="Its mentions, oldest first: every one in the export; a workbench page lists "
-        "the first few (compare mention_count)"
+        "as many as it shows, the entity list none (compare mention_count)"
     )
 
 
@@ -481,21 +487,24 @@ class EntityRecord(Model):
         cls, e: Entity, ctx: Lookups, mention_ids: list[int], mention_count: int, **extra: Any
     ) -> Self:
         located = e.latitude is not None and e.longitude is not None
-        return cls(
-            type="entity",
-            id=f"entity:{e.id}",
-            entity_type=e.type,
-            name=e.name,
-            key=e.key,
-            names=[EntityName(name=n["name"], lang=n.get("lang")) for n in e.names or []],
-            external_ids=e.external_ids or {},
-            location=GeoPoint(latitude=e.latitude, longitude=e.longitude) if located else None,  # type: ignore[arg-type]
-            meta=e.meta or {},
-            evidence=EntityEvidence(
-                mention_count=mention_count, mention_ids=[f"mention:{i}" for i in mention_ids]
-            ),
-            produced_by=ctx.produced_by(e.run_id),
-            **extra,
+        return cls.model_validate(
+            {
+                "type": "entity",
+                "id": f"entity:{e.id}",
+                "entity_type": e.type,
+                "name": e.name,
+                "key": e.key,
+                "names": [{"name": n["name"], "lang": n.get("lang")} for n in e.names or []],
+                "external_ids": e.external_ids or {},
+                "location": {"latitude": e.latitude, "longitude": e.longitude} if located else None,
+                "meta": e.meta or {},
+                "evidence": {
+                    "mention_count": mention_count,
+                    "mention_ids": [f"mention:{i}" for i in mention_ids],
+                },
+                "produced_by": ctx.produced_by(e.run_id),
+                **extra,
+            }
         )
 
     @classmethod
@@ -513,21 +522,6 @@ class EntityRecord(Model):
             mentions = _grouped(ctx.session, Mention.entity_id, ids, Mention.id, Mention.id)
             counts: dict[int, int] = {k: len(v) for k, v in mentions.items()}
         else:
-            rank = (
-                func.row_number()
-                .over(partition_by=Mention.entity_id, order_by=Mention.id)
-                .label("rank")
-            )
-            ranked = select(Mention.entity_id, Mention.id, rank).where(Mention.entity_id.in_(ids))
-            first = ranked.subquery()
-            mentions = _grouped(
-                ctx.session,
-                first.c.entity_id,
-                ids,
-                first.c.id,
-                first.c.id,
-                where=first.c.rank <= mention_limit,
-            )
             counts = dict(
                 ctx.session.execute(
                     select(Mention.entity_id, func.count())
@@ -535,6 +529,20 @@ class EntityRecord(Model):
                     .group_by(Mention.entity_id)
                 ).all()  # type: ignore[arg-type]
             )
+            # One short query an entity, each read from the entity's index: a window function
+            # over all their mentions sorted tens of thousands of rows for a list page.
+            mentions = {
+                i: list(
+                    ctx.session.scalars(
+                        select(Mention.id)
+                        .where(Mention.entity_id == i)
+                        .order_by(Mention.id)
+                        .limit(mention_limit)
+                    )
+                )
+                for i in ids
+                if mention_limit and counts.get(i)
+            }
         return [
             cls.from_row(
                 e,
@@ -592,34 +600,41 @@ class StatementRecord(Model):
     def from_row(cls, st: Statement, ctx: Lookups, claim_id: int | None, **extra: Any) -> Self:
         starts = [x for x in (st.speaker_start, st.cue_start, st.content_start) if x is not None]
         ends = [x for x in (st.speaker_end, st.cue_end, st.content_end) if x is not None]
-        return cls(
-            type="statement",
-            id=f"statement:{st.id}",
-            speaker=SpeakerRef(text=st.speaker_text, entity_id=ref("entity", st.speaker_entity_id)),
-            speaker_antecedent=st.speaker_antecedent,
-            speaker_entity=ctx.entity(st.speaker_entity_id),
-            act=st.act,
-            cue=st.cue,
-            content=st.content,
-            direct=st.direct,
-            hedged=st.hedged,
-            hedges=st.hedges or [],
-            confidence=st.confidence,
-            claim_id=ref("claim", claim_id),
-            evidence=StatementEvidence(
-                document_id=f"document:{st.document_id}",
-                segment_id=ref("segment", st.segment_id),
-                start_char=min(starts, default=None),
-                end_char=max(ends, default=None),
-                speaker_span=_span(st.speaker_start, st.speaker_end),
-                antecedent_span=_span(st.speaker_antecedent_start, st.speaker_antecedent_end),
-                cue_span=_span(st.cue_start, st.cue_end),
-                content_span=_span(st.content_start, st.content_end),
-                start_s=st.start_s,
-                end_s=st.end_s,
-            ),
-            produced_by=ctx.produced_by(st.run_id),
-            **extra,
+        return cls.model_validate(
+            {
+                "type": "statement",
+                "id": f"statement:{st.id}",
+                "speaker": {
+                    "text": st.speaker_text,
+                    "entity_id": ref("entity", st.speaker_entity_id),
+                },
+                "speaker_antecedent": st.speaker_antecedent,
+                "speaker_entity": ctx.entity(st.speaker_entity_id),
+                "act": st.act,
+                "cue": st.cue,
+                "content": st.content,
+                "direct": st.direct,
+                "hedged": st.hedged,
+                "hedges": st.hedges or [],
+                "confidence": st.confidence,
+                "claim_id": ref("claim", claim_id),
+                "evidence": {
+                    "document_id": f"document:{st.document_id}",
+                    "segment_id": ref("segment", st.segment_id),
+                    "start_char": min(starts, default=None),
+                    "end_char": max(ends, default=None),
+                    "speaker_span": _span(st.speaker_start, st.speaker_end),
+                    "antecedent_span": _span(
+                        st.speaker_antecedent_start, st.speaker_antecedent_end
+                    ),
+                    "cue_span": _span(st.cue_start, st.cue_end),
+                    "content_span": _span(st.content_start, st.content_end),
+                    "start_s": st.start_s,
+                    "end_s": st.end_s,
+                },
+                "produced_by": ctx.produced_by(st.run_id),
+                **extra,
+            }
         )
 
     @classmethod
@@ -683,15 +698,17 @@ class ClaimRecord(Model):
             )
             for cs, hedged in lines
         ]
-        return cls(
-            type="claim",
-            id=f"claim:{c.id}",
-            proposition=c.text,
-            statements=board,
-            asserting_sources=sources[0],
-            denying_sources=sources[1],
-            evidence=ClaimEvidence(statement_ids=[x.statement_id for x in board]),
-            produced_by=ctx.produced_by(c.run_id),
+        return cls.model_validate(
+            {
+                "type": "claim",
+                "id": f"claim:{c.id}",
+                "proposition": c.text,
+                "statements": board,
+                "asserting_sources": sources[0],
+                "denying_sources": sources[1],
+                "evidence": {"statement_ids": [x.statement_id for x in board]},
+                "produced_by": ctx.produced_by(c.run_id),
+            }
         )
 
     @classmethod
@@ -749,29 +766,32 @@ class EventRecord(Model):
 
     @classmethod
     def from_row(cls, ev: Event, ctx: Lookups, **extra: Any) -> Self:
-        return cls(
-            type="event",
-            id=f"event:{ev.id}",
-            event_type=ev.type,
-            mode=ev.mode,
-            context=ev.context,
-            trigger=ev.trigger_text,
-            actor=Participant(text=ev.actor_text, entity_id=ref("entity", ev.actor_entity_id)),
-            recipient=Participant(
-                text=ev.recipient_text, entity_id=ref("entity", ev.recipient_entity_id)
-            ),
-            place=Participant(text=ev.place_text, entity_id=ref("entity", ev.place_entity_id)),
-            time=EventTime(text=ev.time_text, value=utc(ev.time_value)),
-            confidence=ev.confidence,
-            evidence=EventEvidence(
-                document_id=f"document:{ev.document_id}",
-                segment_id=ref("segment", ev.segment_id),
-                start_char=ev.start_char,
-                end_char=ev.end_char,
-                trigger_span=_span(ev.trigger_start, ev.trigger_end),
-            ),
-            produced_by=ctx.produced_by(ev.run_id),
-            **extra,
+        return cls.model_validate(
+            {
+                "type": "event",
+                "id": f"event:{ev.id}",
+                "event_type": ev.type,
+                "mode": ev.mode,
+                "context": ev.context,
+                "trigger": ev.trigger_text,
+                "actor": {"text": ev.actor_text, "entity_id": ref("entity", ev.actor_entity_id)},
+                "recipient": {
+                    "text": ev.recipient_text,
+                    "entity_id": ref("entity", ev.recipient_entity_id),
+                },
+                "place": {"text": ev.place_text, "entity_id": ref("entity", ev.place_entity_id)},
+                "time": {"text": ev.time_text, "value": utc(ev.time_value)},
+                "confidence": ev.confidence,
+                "evidence": {
+                    "document_id": f"document:{ev.document_id}",
+                    "segment_id": ref("segment", ev.segment_id),
+                    "start_char": ev.start_char,
+                    "end_char": ev.end_char,
+                    "trigger_span": _span(ev.trigger_start, ev.trigger_end),
+                },
+                "produced_by": ctx.produced_by(ev.run_id),
+                **extra,
+            }
         )
 
 

@@ -73,6 +73,11 @@ def test_every_record_in_the_twins_validates_and_is_the_exported_one(
         expected = exported[record["id"]]
         if record["type"] == "document" and "text" not in record:
             expected = {k: v for k, v in expected.items() if k != "text"}  # the list leaves it out
+        if record["type"] == "entity":
+            # A page lists as many mention ids as it shows (the list none), and counts them all.
+            listed = record["evidence"]["mention_ids"]
+            assert listed == expected["evidence"]["mention_ids"][: len(listed)]
+            record = {**record, "evidence": expected["evidence"]}
         assert record == expected
 
 

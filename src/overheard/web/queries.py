@@ -71,7 +71,6 @@ from overheard.web.pages import (
 )
 
 CONTEXT_CHARS = 80  # text shown either side of a mention on an entity page
-LISTED_MENTIONS = 10  # mention ids an entity of the entity list names as its evidence
 
 
 class NotFound(LookupError):
@@ -384,7 +383,7 @@ def entities(
             entities=EntityItem.from_rows(
                 [e for e, _ in rows],
                 Lookups(s),
-                mention_limit=LISTED_MENTIONS,
+                mention_limit=0,  # the list shows counts; each entity's page lists its mentions
                 extra=lambda e: {"number": e.id},
             ),
         )
