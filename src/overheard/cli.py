@@ -583,6 +583,10 @@ def _print_board(found: Any) -> None:
 @click.option("--lang", "language", help="Only segments in this language (ru, uk, en...).")
 @click.option("--kind", type=click.Choice(["text", "audio", "video"]), help="Only these documents.")
 @click.option("--raw", is_flag=True, help="Pass the query to SQLite FTS5 as written (AND/OR/NEAR).")
+@click.option(
+    "--semantic", is_flag=True,
+    help="By meaning, in any language (multilingual embeddings; needs the semantic extra).",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
 @click.pass_obj
 def search(
@@ -594,23 +598,36 @@ def search(
     kind: str | None,
     raw: bool,
     as_json: bool,
+    semantic: bool = False,
 ) -> None:
     """Full-text search over every segment, in any script.
 
     Words match as prefixes («Курск» finds «Курске»), case and ё/е do not matter, "quoted
-    words" match as a phrase.
+    words" match as a phrase. With --semantic, segments are found by meaning in any language
+    («северокорейские военные в Курской области» for "North Korean soldiers in Kursk"),
+    nearest first, scored by cosine similarity.
 
     \b
     Example:
       overheard search "North Korean troops" --limit 5
       overheard search 'батальон "К"' --json
+      overheard search --semantic "North Korean soldiers in Kursk" --lang ru
     """
     from overheard.store.search import search as run_search
 
     case = state.open_case()
-    hits = run_search(
-        case, query, limit=limit, offset=offset, raw=raw, language=language, kind=kind
-    )
+    if semantic:
+        if raw:
+            raise OverheardError("--raw is full-text query syntax: not with --semantic")
+        from overheard.store.semantic import semantic_search
+
+        hits = semantic_search(
+            case, query, limit=limit, offset=offset, language=language, kind=kind
+        )
+    else:
+        hits = run_search(
+            case, query, limit=limit, offset=offset, raw=raw, language=language, kind=kind
+        )
     if as_json:
         from overheard.records import SearchHit
 
@@ -1144,6 +1161,36 @@ def bench_ingest(paths: tuple[Path, ...], repeat: int, as_json: bool) -> None:
     from overheard.bench.ingest import format_table
 
     click.echo(format_table(results))
+
+
+@bench.command(name="search")
+@click.option(
+    "--sizes", default="10000,100000,1000000", show_default=True,
+    help="Case sizes in segments, comma-separated.",
+)  # fmt: skip
+@click.option("--queries", default=100, show_default=True, type=click.IntRange(10, 10000))
+@click.option("--json", "as_json", is_flag=True)
+def bench_search(sizes: str, queries: int, as_json: bool) -> None:
+    """Semantic-search latency (p50/p95) and recall at each case size, against exact numpy
+    search over the same vectors (synthetic vectors; real query embeddings). 1M segments
+    need ~5 GB of memory and disk and ~15 minutes.
+
+    \b
+    Example:
+      overheard bench search --sizes 10000,100000
+    """
+    from overheard.bench.search import format_table, measure
+
+    try:
+        counts = [int(size.replace("_", "")) for size in sizes.split(",") if size.strip()]
+    except ValueError:
+        raise OverheardError(f"--sizes takes numbers separated by commas, not {sizes!r}") from None
+    results = []
+    for n in counts:
+        results.append(measure(n, queries))
+        if not as_json:
+            click.echo(f"{n:,} segments: done", err=True)
+    click.echo(json.dumps(results, indent=2) if as_json else format_table(results))
 
 
 @bench.command(name="claims")

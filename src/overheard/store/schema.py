@@ -366,6 +366,36 @@ class CopySketch(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
 
+class VectorIndexState(Base):
+    """One vector index of the case (``overheard.store.vectors``): the model its vectors come
+    from, and, once it is large, the cells (centroids) its vectors are partitioned into. The
+    vectors are in the table ``vec_NAME_gGENERATION`` (sqlite-vec or pgvector)."""
+
+    __tablename__ = "vector_indexes"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    model: Mapped[str | None] = mapped_column(String(200))
+    dim: Mapped[int] = mapped_column(Integer)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    cells: Mapped[int] = mapped_column(Integer, default=0)  # 0: one cell, exact search
+    trained_count: Mapped[int] = mapped_column(Integer, default=0)
+    centroids: Mapped[bytes | None] = mapped_column(LargeBinary)  # cells × dim float32
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VectorItem(Base):
+    """A vector of an index: the row it embeds (a segment, a statement), the document it
+    belongs to (a document's vectors are replaced whole), and its cell."""
+
+    __tablename__ = "vector_items"
+    __table_args__ = (Index("ix_vector_items_document", "index_name", "document_id"),)
+    index_name: Mapped[str] = mapped_column(
+        ForeignKey("vector_indexes.name", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    cell: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class DocumentStage(Base):
     """Which version of a stage last ran over a document, and how it ended: what the stage
     runner reads to find what is pending (a new version makes every document pending again)."""
