@@ -114,6 +114,14 @@ class Stage(ABC):
         return None
 
     def version(self) -> str:
+        """Derived once per stage object (one command, one run): documents written while a
+        file is being edited all get the version the run started with."""
+        cached: str | None = self.__dict__.get("_version")
+        if cached is None:
+            cached = self.__dict__["_version"] = self._derive_version()
+        return cached
+
+    def _derive_version(self) -> str:
         parts = [
             f"code={code_fingerprint(self.code)}",
             f"lexicons={self.lexicon_fingerprint() or '-'}",
