@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -78,6 +78,9 @@ class Line:
     def source_key(self) -> str:
         if self.speaker_entity_id is not None:
             return f"entity:{self.speaker_entity_id}"
+        if self.start_s is not None and self.speaker:
+            # A diarized label ("Speaker A") names someone within one recording only.
+            return f"recording {self.document_id}:{self.speaker}"
         if self.speaker:
             return "speaker:" + " ".join(self.speaker.lower().split())
         return "source:" + (self.source or f"document {self.document_id}")
@@ -207,6 +210,8 @@ def _fold_copies(lines: list[Line]) -> list[Line]:
         if line.copy_of is not None and key in by_key:
             by_key[key].also_in.append(line.document_id)
             continue
+        # A fresh line: the summary and the board both fold the same lines.
+        line = replace(line, also_in=[])
         by_key.setdefault(key, line)
         kept.append(line)
     kept.sort(key=lambda ln: (_when(ln), ln.document_id))
@@ -223,7 +228,8 @@ def position_changes(lines: Sequence[Line]) -> list[PositionChange]:
     for said in by_speaker.values():
         said.sort(key=lambda ln: (_when(ln), ln.document_id))
         for before, after in zip(said, said[1:], strict=False):
-            if before.stance != after.stance:
+            # A change of position is between two documents (two times), not within one.
+            if before.stance != after.stance and before.document_id != after.document_id:
                 changes.append(
                     PositionChange(
                         speaker=after.speaker or before.speaker or "?",
