@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from overheard.errors import OverheardError
 from overheard.text.records import ACTS, PLOVER_TYPES
 
 PACKAGE_DIR = Path(__file__).with_name("lexicons")
@@ -30,7 +31,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-class LexiconError(ValueError):
+class LexiconError(OverheardError, ValueError):
     """A lexicon file that cannot be used; the message names the file and line."""
 
 
