@@ -130,21 +130,33 @@ class AnalysisStage(Stage):
 
     def setup(self) -> None:
         from overheard.text import lexicon
+        from overheard.text.analyze import warm_up
 
         lexicon.configure(self.config.lexicon_dir)
+        warm_up()
 
     def compute(
         self, items: Sequence[TextJob | TranscriptJob], progress: Progress | None = None
     ) -> Iterator[Any]:
-        from overheard.text.analyze import analyze
+        """The whole batch through the models at once (spaCy's and natasha's batching), then
+        regrouped by document: a text's analysis with its dateline, a transcript's per
+        utterance."""
+        from overheard.text.analyze import AnalysisInput, analyze_batch
 
+        inputs: list[AnalysisInput] = []
         for item in items:
             if isinstance(item, TextJob):
-                dateline = None if item.date else _dateline(item.text, item.lang)
-                yield TextResult(analyze(item.text, item.lang, item.date or dateline), dateline)
+                inputs.append(AnalysisInput(item.text, item.lang, item.date, find_dateline=True))
             else:
-                yield [(seg_id, analyze(text, lang, item.date))
-                       for seg_id, text, lang in item.utterances]  # fmt: skip
+                inputs.extend(AnalysisInput(text, lang, item.date)
+                              for _seg, text, lang in item.utterances)  # fmt: skip
+        results = iter(analyze_batch(inputs))
+        for item in items:
+            if isinstance(item, TextJob):
+                analysis = next(results)
+                yield TextResult(analysis, None if item.date else analysis.anchor)
+            else:
+                yield [(seg_id, next(results)) for seg_id, _text, _lang in item.utterances]
 
     def write(self, session: Session, document_id: int, result: Any, run_id: int) -> Outcome:
         doc = session.get(Document, document_id)
@@ -183,17 +195,6 @@ class AnalysisStage(Stage):
             f"analysed {len(done)} document(s): {total['mentions']} mentions, "
             f"{total['statements']} statements, {total['events']} events"
         )
-
-
-def _dateline(text: str, lang: str) -> datetime | None:
-    """A report without a publication date usually dates itself in its first lines
-    («4 марта 2025 года.», "KYIV, March 4, 2025 —"): that date anchors its relative ones."""
-    from overheard.text.dates import find_dates
-
-    for expr in find_dates(text[:400], lang, None):
-        if expr.value is not None and not expr.relative and expr.granularity in ("day", "time"):
-            return expr.value
-    return None
 
 
 def _drop_orphan_entities(s: Session) -> None:
