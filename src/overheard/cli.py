@@ -1218,6 +1218,28 @@ def bench_claims(sizes: str, repeat: int, as_json: bool) -> None:
     click.echo(json.dumps(results, indent=2) if as_json else format_table(results))
 
 
+@bench.command(name="pipeline")
+@click.argument("corpus", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--repeat", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--json", "as_json", is_flag=True)
+def bench_pipeline(corpus: Path | None, repeat: int, workers: int, as_json: bool) -> None:
+    """Store and analyse a JSONL corpus end to end (fresh processes, models loaded), against
+    spaCy's NER alone over the same texts, in the same run. Default: the VOA stories.
+
+    \b
+    Example:
+      overheard bench pipeline --repeat 3
+    """
+    from overheard.bench.pipeline import default_corpus, format_result, run
+
+    path = corpus or default_corpus()
+    if not path.exists():
+        raise OverheardError(f"no corpus at {path} (pass a JSONL file with a 'text' field)")
+    result = run(path, repeat, workers)
+    click.echo(json.dumps(result, indent=2) if as_json else format_result(result))
+
+
 @bench.command(name="sentences")
 @click.argument("jsonl", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--limit", type=click.IntRange(1), help="Only the first N documents.")
