@@ -131,6 +131,8 @@ def _join_patronymics(refs: list[EntityRef], keys: list[str], lang: str) -> None
 
 
 def _apply_splits(session: Session, result: Any, keys: list[str]) -> None:
+    if not merges.decisions(session)[1]:
+        return  # no analyst has split anything in this case
     for index in range(len(result.entities)):
         target = merges.target_key(session, keys[index])
         names = merges.split_names(session, target)

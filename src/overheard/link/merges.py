@@ -93,6 +93,7 @@ def merge(
         keep.names = [*(keep.names or []), *extra]
         keep.external_ids = {**(other.external_ids or {}), **(keep.external_ids or {})}
         for key in keys:
+            s.info.pop(_DECISIONS, None)
             s.add(EntityMerge(action=MERGE, key=key, entity_id=keep.id, name=other.name,
                               actor=actor, note=note))  # fmt: skip
         s.delete(other)
@@ -147,9 +148,13 @@ def split(
                 ):
                     setattr(ev, f"{role}_entity_id", new.id)
         entity.names = [n for n in entity.names or [] if n.get("name") != name]
+        s.info.pop(_DECISIONS, None)
         s.add(EntityMerge(action=SPLIT, key=entity.key, entity_id=new.id, name=name,
                           actor=actor, note=note))  # fmt: skip
         return Decision(SPLIT, new.id, entity.id, (key,), len(mentions))
+
+
+_DECISIONS = "overheard.entity_merges"
 
 
 def split_key(key: str, name: str) -> str:
@@ -164,12 +169,7 @@ def resolve(s: Session, key: str) -> int | None:
     which then keys by the full name: «Мельник» seen first, "Taras Melnyk" later, one person.
     (``Entity.key`` is "PERSON:t melnik"; a bare surname keys "PERSON:melnik".)
     """
-    merged = s.scalars(
-        select(EntityMerge.entity_id)
-        .where(EntityMerge.key == key, EntityMerge.action == MERGE)
-        .order_by(EntityMerge.id.desc())
-        .limit(1)
-    ).first()
+    merged = decisions(s)[0].get(key)
     if merged is not None and s.get(Entity, merged) is not None:
         return merged
     found = s.scalars(select(Entity.id).where(Entity.key == key).limit(1)).first()
@@ -211,10 +211,24 @@ def target_key(s: Session, key: str) -> str:
 
 def split_names(s: Session, key: str) -> dict[str, str]:
     """The surface forms split off the entity with this key: name → the split entity's key."""
-    rows = s.scalars(
-        select(EntityMerge.name).where(EntityMerge.key == key, EntityMerge.action == SPLIT)
-    ).all()
-    return {name: split_key(key, name) for name in rows if name}
+    return {name: split_key(key, name) for name in decisions(s)[1].get(key, [])}
+
+
+def decisions(s: Session) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Every recorded decision, read once per session (the analysis writer asks for each
+    entity of each document; the table is small and usually empty): the latest merge of each
+    key → its entity, and each key's split-off names."""
+    cached = s.info.get(_DECISIONS)
+    if cached is None:
+        merged: dict[str, int] = {}
+        splits: dict[str, list[str]] = {}
+        for row in s.scalars(select(EntityMerge).order_by(EntityMerge.id)):
+            if row.action == MERGE and row.entity_id is not None:
+                merged[row.key] = row.entity_id
+            elif row.action == SPLIT and row.name:
+                splits.setdefault(row.key, []).append(row.name)
+        cached = s.info[_DECISIONS] = (merged, splits)
+    return cached
 
 
 def history(case: Case, entity_id: int | None = None) -> list[dict[str, Any]]:

@@ -46,6 +46,8 @@ class TextJob:
     text: str
     lang: str
     date: datetime | None
+    # Who published it: the speaker of what it says in its own voice (text.statements.voice).
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,10 @@ class AnalysisStage(Stage):
     ) -> TextJob | TranscriptJob | None:
         lang = document.language or "en"
         if document.kind == "text":
-            return TextJob(document.text, lang, document.published_at) if document.text else None
+            if not document.text:
+                return None
+            source = document.source.name if document.source else None
+            return TextJob(document.text, lang, document.published_at, source)
         rows = session.execute(
             select(Segment.id, Segment.text, Segment.language)
             .where(Segment.document_id == document.id)
@@ -130,10 +135,9 @@ class AnalysisStage(Stage):
 
     def setup(self) -> None:
         from overheard.text import lexicon
-        from overheard.text.analyze import warm_up
 
+        # Models load when a text first needs them: an English-only run never loads natasha.
         lexicon.configure(self.config.lexicon_dir)
-        warm_up()
 
     def compute(
         self, items: Sequence[TextJob | TranscriptJob], progress: Progress | None = None
@@ -146,7 +150,11 @@ class AnalysisStage(Stage):
         inputs: list[AnalysisInput] = []
         for item in items:
             if isinstance(item, TextJob):
-                inputs.append(AnalysisInput(item.text, item.lang, item.date, find_dateline=True))
+                inputs.append(
+                    AnalysisInput(
+                        item.text, item.lang, item.date, find_dateline=True, source=item.source
+                    )
+                )
             else:
                 inputs.extend(AnalysisInput(text, lang, item.date)
                               for _seg, text, lang in item.utterances)  # fmt: skip
@@ -225,6 +233,16 @@ def _locator(segments: list[Segment]) -> Callable[[int], Segment | None]:
         return segments[i] if 0 <= i < len(segments) else None
 
     return segment_at
+
+
+def _own_voice(st: Any, doc: Document) -> str | None:
+    """Who speaks a statement in the document's own voice that names no speaker in its
+    sentence: the label, byline or signature it was read under, else the document's source."""
+    if not st.own_voice:
+        return None
+    if st.speaker_antecedent is not None:
+        return _clean(st.speaker_antecedent.text)
+    return doc.source.name if doc.source else None
 
 
 def _fixed(segment: Segment) -> Callable[[int], Segment | None]:
@@ -328,7 +346,7 @@ def _store(
         s.add(
             Statement(
                 document_id=doc.id, segment_id=seg.id if seg else None,
-                speaker_text=_clean(st.speaker.text) if st.speaker else None,
+                speaker_text=_clean(st.speaker.text) if st.speaker else _own_voice(st, doc),
                 speaker_antecedent=_clean(antecedent.text) if antecedent else None,
                 speaker_antecedent_start=antecedent.start if antecedent else None,
                 speaker_antecedent_end=antecedent.end if antecedent else None,
