@@ -674,8 +674,11 @@ def show(state: State, document: str, as_json: bool, no_segments: bool) -> None:
       overheard show 3
       overheard show document:3 --json
     """
+    from sqlalchemy import select
+
     from overheard.records import DocumentBundle, Lookups
     from overheard.store.lookup import find_document
+    from overheard.store.schema import Document
 
     case = state.open_case()
     with case.reader() as s:
@@ -683,12 +686,15 @@ def show(state: State, document: str, as_json: bool, no_segments: bool) -> None:
         bundle = DocumentBundle.load(
             Lookups(s), doc, with_text=False, with_segments=not no_segments
         )
+        copy_score = doc.copy_score
+        copied_by = list(s.scalars(select(Document.id).where(Document.copy_of == doc.id)
+                                   .order_by(Document.id)))  # fmt: skip
     data = bundle.dump()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     _print_document(data["document"], bundle.source.name if bundle.source else None,
-                    data["segments"])  # fmt: skip
+                    data["segments"], copy_score, copied_by)  # fmt: skip
     _print_analysis(data["mentions"], data["statements"], data["events"])
 
 
@@ -739,7 +745,13 @@ def _print_analysis(
                       f"{' [dim](' + ev['context'] + ')[/]' if ev['context'] else ''}")  # fmt: skip
 
 
-def _print_document(data: dict[str, Any], source: str | None, segs: list[dict[str, Any]]) -> None:
+def _print_document(
+    data: dict[str, Any],
+    source: str | None,
+    segs: list[dict[str, Any]],
+    copy_score: float | None = None,
+    copied_by: list[int] | None = None,
+) -> None:
     from rich.markup import escape
 
     out = _stdout_console()
@@ -756,6 +768,11 @@ def _print_document(data: dict[str, Any], source: str | None, segs: list[dict[st
                      f"{data['channels']} ch, {data['sample_rate']} Hz"),
         ("sha256", data["sha256"] + (f" record {data['part']}" if data["part"] else "")),
         ("seen as", ", ".join(data["origins"])),
+        # A copy (syndication, translation) counts once on the claim board, as its original.
+        ("copy of", data["copy_of"] and data["copy_of"].replace(":", " ")
+                    + (f" (score {copy_score:.2f})" if copy_score is not None else "")),
+        ("copied by", copied_by and ("document " if len(copied_by) == 1 else "documents ")
+                      + ", ".join(map(str, copied_by))),
     ]  # fmt: skip
     for key, value in rows:
         if value:

@@ -22,6 +22,8 @@ from overheard.config import Settings
 from overheard.ingest.ingest import Ingestor
 from overheard.store import Case
 from overheard.store.schema import (
+    Claim,
+    ClaimStatement,
     Document,
     Entity,
     Event,
@@ -66,6 +68,8 @@ class Rich:
     statement_person: int
     statement_pronoun: int  # "he warned": the speaker's antecedent is "A second soldier"
     event: int  # with its trigger, "hit"
+    statement_kremlin: int  # the only statement on a claim
+    claim: int
 
 
 def _doc_by_origin(case: Case, name: str) -> int:
@@ -245,6 +249,15 @@ def build_rich_case(root: Path) -> Rich:
             run_id=text_run.id,
         )  # fmt: skip
         s.add_all([hedged, by_person, about_kursk, pronoun])
+        s.flush()
+        # One statement on the claim board, the others on none: pages link only what is linked.
+        # Its label comes from a report's words, so it is hostile content too.
+        troops = Claim(text="foreign units were fighting in the Kursk region "
+                       "<script>window.__pwned = 8</script>", run_id=text_run.id)  # fmt: skip
+        s.add(troops)
+        s.flush()
+        s.add(ClaimStatement(claim_id=troops.id, statement_id=about_kursk.id, stance="deny",
+                             stance_source="rules", similarity=1.0, confidence=0.9))  # fmt: skip
         ev_span = _span(text, "drones had hit two armoured vehicles overnight")
         trigger = _span(text, "hit", ev_span[0])
         event = Event(
@@ -261,13 +274,221 @@ def build_rich_case(root: Path) -> Rich:
         )  # fmt: skip
         s.add_all([event, undated])
         s.flush()
-        ids = (hedged.id, by_person.id, event.id, kursk.id, unit.id, person.id, pronoun.id)
+        ids = (hedged.id, by_person.id, event.id, kursk.id, unit.id, person.id, pronoun.id,
+               about_kursk.id, troops.id)  # fmt: skip
     return Rich(
         case=case, report_en=report_en, report_ru=report_ru, call=call,
         call_untranscribed=call2, hostile=hostile, hostile_record=hostile_record,
         kursk=ids[3], unit=ids[4], person=ids[5], statement_hedged=ids[0],
         statement_person=ids[1], statement_pronoun=ids[6], event=ids[2],
+        statement_kremlin=ids[7], claim=ids[8],
     )  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ claims
+
+# One story told by several sources over a week: the General Staff's report (and a translated
+# copy of it), a governor who denies and later admits, the ministry's own voice denying, a
+# hedged channel, a caller; and an unrelated claim about beaches.
+BOARD_RECORDS = [
+    {"title": "Strike on the Lgov depot", "source": "General Staff", "date": "2025-03-10T09:00:00Z",
+     "text": "KYIV — The General Staff said that twelve Russian servicemen were killed in the "
+             "strike on the fuel depot in Lgov."},
+    {"title": "Удар по нефтебазе во Льгове", "source": "Channel Five", "date": "2025-03-10T15:00:00Z",
+     "text": "Генштаб ВСУ заявил, что при ударе по нефтебазе во Льгове погибли двенадцать "
+             "российских военнослужащих."},
+    {"title": "Governor: no losses", "source": "Kursk regional administration",
+     "date": "2025-03-11T08:00:00Z",
+     "text": "Governor Smirnov denied that any servicemen were killed in the strike on the depot."},
+    {"title": "Місцевий канал про Льгов", "source": "Local channel", "date": "2025-03-12T10:00:00Z",
+     "text": "Місцевий канал повідомив, що нібито загинули дванадцять військових."},
+    {"title": "Beaches", "source": "Odesa city council", "date": "2025-03-12T12:00:00Z",
+     "text": "The city council said that the beaches will open for swimming on 1 June."},
+    {"title": "Ministry statement", "source": "Ministry of Defence", "date": "2025-03-13T07:00:00Z",
+     "text": "No servicemen were killed in Lgov."},
+    {"title": "Governor admits losses", "source": "TASS", "date": "2025-03-15T18:00:00Z",
+     "text": "Governor Smirnov admitted that servicemen were killed at the Lgov depot."},
+]  # fmt: skip
+
+
+@dataclass
+class Board:
+    case: Case
+    docs: list[int]  # BOARD_RECORDS in order
+    call: int  # call_01.wav: an utterance on the board, by its seconds
+    claim: int  # the depot
+    beaches: int
+    staff: int  # entities
+    smirnov: int
+    governor: int  # "Governor Smirnov", a second entity for the same man
+    lgov: int
+    statements: dict[str, int]
+
+
+def build_board_case(root: Path) -> Board:
+    """A case with claim rows written here over ingested reports: a contested claim with a copy
+    folded, a position change, a hedged line, the document's own voice, a call's utterance."""
+    case = Case.open(root / "case")
+    inputs = root / "inputs"
+    inputs.mkdir()
+    board_file = inputs / "board.jsonl"
+    board_file.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in BOARD_RECORDS), encoding="utf-8"
+    )
+    Ingestor(case, Settings(), workers=1).ingest(
+        [board_file, SAMPLES / "intercepts" / "call_01.wav"]
+    )
+    with case.session() as s:
+        docs = [
+            d.id for d in s.scalars(select(Document).where(Document.origin_path.endswith(".jsonl"))
+                                    .order_by(Document.part))
+        ]  # fmt: skip
+        call = s.scalar(select(Document.id).where(Document.origin_path.endswith("call_01.wav")))
+        assert len(docs) == len(BOARD_RECORDS) and call is not None
+        run = Run(component="test-fixture:claims", version="0")
+        s.add(run)
+        s.flush()
+        staff = Entity(type="ORG", name="General Staff", key="ORG:general staff",
+                       names=[{"name": "General Staff", "lang": "en"},
+                              {"name": "Генштаб ВСУ", "lang": "ru"}])  # fmt: skip
+        smirnov = Entity(type="PERSON", name="Smirnov", key="PERSON:smirnov",
+                         names=[{"name": "Smirnov", "lang": "en"},
+                                {"name": "Смирнов", "lang": "ru"}])  # fmt: skip
+        governor = Entity(type="PERSON", name="Governor Smirnov", key="PERSON:governor smirnov",
+                          names=[{"name": "Governor Smirnov", "lang": "en"}])  # fmt: skip
+        lgov = Entity(type="GPE", name="Lgov", key="GPE:lgov",
+                      names=[{"name": "Lgov", "lang": "en"}, {"name": "Льгов", "lang": "ru"}])  # fmt: skip
+        s.add_all([staff, smirnov, governor, lgov])
+        s.flush()
+        texts = {i: s.get(Document, i).text or "" for i in docs}  # type: ignore[union-attr]
+
+        def mention(doc: int, needle: str, label: str, entity: Entity) -> None:
+            a, b = _span(texts[doc], needle)
+            s.add(Mention(document_id=doc, segment_id=_segment_at(s, doc, a), start_char=a,
+                          end_char=b, text=needle, label=label, normal=entity.name,
+                          entity_id=entity.id, run_id=run.id))  # fmt: skip
+
+        mention(docs[0], "General Staff", "ORG", staff)
+        mention(docs[0], "Lgov", "GPE", lgov)
+        mention(docs[1], "Генштаб ВСУ", "ORG", staff)
+        mention(docs[1], "Льгове", "GPE", lgov)
+        mention(docs[2], "Smirnov", "PERSON", smirnov)
+        mention(docs[6], "Governor Smirnov", "PERSON", governor)
+        mention(docs[6], "Lgov", "GPE", lgov)
+
+        def said(
+            doc: int,
+            speaker: str | None,
+            cue: str | None,
+            content: str,
+            act: str,
+            entity: Entity | None = None,
+            hedges: list[str] | None = None,
+        ) -> Statement:
+            text = texts[doc]
+            c = _span(text, content)
+            sp = _span(text, speaker) if speaker else (None, None)
+            st = Statement(
+                document_id=doc, segment_id=_segment_at(s, doc, c[0]), speaker_text=speaker,
+                speaker_start=sp[0], speaker_end=sp[1], speaker_entity_id=entity.id if entity else None,
+                cue=cue, act=act, content=content, content_start=c[0], content_end=c[1],
+                direct=speaker is None, hedged=bool(hedges), hedges=hedges or [], run_id=run.id,
+            )  # fmt: skip
+            s.add(st)
+            return st
+
+        staff_en = said(docs[0], "The General Staff", "said",
+                        "twelve Russian servicemen were killed in the strike on the fuel depot in Lgov",
+                        "assert", staff)  # fmt: skip
+        staff_ru = said(docs[1], "Генштаб ВСУ", "заявил",
+                        "при ударе по нефтебазе во Льгове погибли двенадцать российских "
+                        "военнослужащих", "assert", staff)  # fmt: skip
+        denied = said(
+            docs[2],
+            "Governor Smirnov",
+            "denied",
+            "any servicemen were killed in the strike on the depot",
+            "deny",
+            smirnov,
+        )
+        hedged = said(
+            docs[3],
+            "Місцевий канал",
+            "повідомив",
+            "нібито загинули дванадцять військових",
+            "assert",
+            hedges=["нібито"],
+        )
+        beaches = said(
+            docs[4],
+            "The city council",
+            "said",
+            "the beaches will open for swimming on 1 June",
+            "assert",
+        )
+        own_voice = said(docs[5], None, None, "No servicemen were killed in Lgov.", "assert")
+        admitted = said(
+            docs[6],
+            "Governor Smirnov",
+            "admitted",
+            "servicemen were killed at the Lgov depot",
+            "assert",
+            smirnov,
+        )
+        # In a recording, offsets are into the utterance's own text (docs/EXPORT.md).
+        utterance_text = "Двенадцать наших на складе погибли, я тебе говорю."
+        utterance = Segment(document_id=call, idx=0, start_s=12.5, end_s=15.25, speaker="B",
+                            language="ru", text=utterance_text, run_id=run.id)  # fmt: skip
+        s.add(utterance)
+        s.flush()
+        c = _span(utterance_text, "Двенадцать наших на складе погибли")
+        caller = Statement(
+            document_id=call, segment_id=utterance.id, speaker_text="B", act="assert",
+            content=utterance_text[c[0]:c[1]], content_start=c[0], content_end=c[1],
+            start_s=12.5, end_s=15.25, direct=True, hedged=False, hedges=[], run_id=run.id,
+        )  # fmt: skip
+        s.add(caller)
+        s.flush()
+        depot = Claim(text="twelve Russian servicemen were killed in the strike on the fuel "
+                      "depot in Lgov", key="killed|12", run_id=run.id)  # fmt: skip
+        beach = Claim(text="the beaches will open for swimming on 1 June", run_id=run.id)
+        s.add_all([depot, beach])
+        s.flush()
+        for claim, st, stance in [
+            (depot, staff_en, "assert"), (depot, staff_ru, "assert"), (depot, denied, "deny"),
+            (depot, hedged, "assert"), (depot, own_voice, "deny"), (depot, admitted, "assert"),
+            (depot, caller, "assert"), (beach, beaches, "assert"),
+        ]:  # fmt: skip
+            s.add(ClaimStatement(claim_id=claim.id, statement_id=st.id, stance=stance,
+                                 stance_source="rules", similarity=0.9, confidence=0.8))  # fmt: skip
+        # The Russian report is a translated re-publication of the General Staff's.
+        copy = s.get(Document, docs[1])
+        assert copy is not None
+        copy.copy_of, copy.copy_score = docs[0], 0.93
+        statements = {
+            "staff_en": staff_en.id, "staff_ru": staff_ru.id, "denied": denied.id,
+            "hedged": hedged.id, "beaches": beaches.id, "own_voice": own_voice.id,
+            "admitted": admitted.id, "caller": caller.id,
+        }  # fmt: skip
+        found = Board(case=case, docs=docs, call=call, claim=depot.id, beaches=beach.id,
+                      staff=staff.id, smirnov=smirnov.id, governor=governor.id, lgov=lgov.id,
+                      statements=statements)  # fmt: skip
+    return found
+
+
+@pytest.fixture(scope="session")
+def board_case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Board]:
+    built = build_board_case(tmp_path_factory.mktemp("board"))
+    yield built
+    built.case.close()
+
+
+@pytest.fixture
+def fresh_board(tmp_path: Path) -> Iterator[Board]:
+    """A board case of one's own, for tests that change it (merges, splits)."""
+    built = build_board_case(tmp_path)
+    yield built
+    built.case.close()
 
 
 @pytest.fixture(scope="session")

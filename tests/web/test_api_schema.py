@@ -63,4 +63,9 @@ def test_api_conforms(case) -> None:  # type: ignore[no-untyped-def]
     excluded = [allow_header_conformance]
     if case.operation.path.startswith("/upload"):
         excluded += [positive_data_acceptance, negative_data_rejection]
+    if case.operation.path.endswith(("/merge", "/split")):
+        # A well-formed merge or split the record cannot do (an entity with itself, a name it
+        # does not have) is a 400 with the reason, which schemathesis counts as refusing
+        # valid data: it cannot know a merge's preconditions.
+        excluded.append(positive_data_acceptance)
     case.validate_response(response, excluded_checks=excluded)

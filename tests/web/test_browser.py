@@ -1,5 +1,5 @@
 """End to end in headless Chromium (Debian's package, driven by Playwright): read, listen,
-search, mask, upload, map. Screenshots go to $OVERHEARD_SCREENSHOTS when set, for a person to
+search, mask, upload, map, the claim board, an analyst's merge. Screenshots go to $OVERHEARD_SCREENSHOTS when set, for a person to
 look at."""
 
 from __future__ import annotations
@@ -9,15 +9,17 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from overheard.store import Case
 from overheard.web.app import VENDOR, create_app
 from overheard.web.masking import Masker, load_masker
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, Board
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -61,12 +63,13 @@ def _masker() -> Masker:
     return Masker(mask)
 
 
-@pytest.fixture(scope="module")
-def server(rich) -> Iterator[str]:  # type: ignore[no-untyped-def]
+@contextmanager
+def serving(case: Case) -> Iterator[str]:
+    """The workbench over ``case`` on a free loopback port, in a thread; its base URL."""
     import uvicorn
 
     port = _free_port()
-    app = create_app(rich.case, masker=_masker(), process_uploads=False)
+    app = create_app(case, masker=_masker(), process_uploads=False)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -76,9 +79,23 @@ def server(rich) -> Iterator[str]:  # type: ignore[no-untyped-def]
         if time.monotonic() > deadline:
             raise RuntimeError("the workbench did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(rich) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    with serving(rich.case) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def board_server(board_case: Board) -> Iterator[str]:
+    with serving(board_case.case) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -225,3 +242,63 @@ def test_entity_page_with_pin(page: Any, server: str, rich) -> None:  # type: ig
     for url in ("/statements", "/entities", "/api"):
         page.goto(f"{server}{url}")
         shot(page, "10" + url.replace("/", "-"))
+
+
+def test_claims_page_board_and_evidence(page: Any, board_server: str, board_case: Board) -> None:
+    page.goto(f"{board_server}/documents")
+    page.click("header nav a:text('Claims')")
+    page.wait_for_url("**/claims")
+    rows = page.locator("table.claims tbody tr")
+    assert rows.count() == 2
+    assert "contested" in rows.first.inner_text()
+    shot(page, "11-claims")
+    page.check("input[name=contested]")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**/claims?contested=true")
+    assert rows.count() == 1
+    rows.first.locator("a").first.click()
+    page.wait_for_url(f"**/claims/{board_case.claim}")
+    assert page.locator("#asserting .board-line").count() == 3
+    assert page.locator("#denying .board-line").count() == 2
+    assert page.locator("#hedged .board-line").count() == 1
+    assert page.locator("svg.timeline-chart circle").count() == 4
+    assert "Governor Smirnov" in page.locator("#changes").inner_text()
+    shot(page, "12-claim-board")
+    # The first asserting line's evidence: its sentence in the report.
+    staff = board_case.statements["staff_en"]
+    page.locator("#asserting .board-line a.evidence").first.click()
+    page.wait_for_url(f"**/documents/{board_case.docs[0]}#statement-{staff}")
+    anchor = page.locator(f"#statement-{staff}")
+    assert anchor.count() == 1
+    assert (
+        page.evaluate(f"document.getElementById('statement-{staff}').getBoundingClientRect().top")
+        < 900
+    )
+    assert page.locator(f"a.claim-link[href='/claims/{board_case.claim}']").count() == 1
+    assert f"document {board_case.docs[1]}" in page.locator("dd.copied-by").inner_text()
+    shot(page, "13-evidence-text")
+    # The caller's line: the recording at its second.
+    page.go_back()
+    page.wait_for_url(f"**/claims/{board_case.claim}")
+    page.locator("#asserting .board-line a.evidence").nth(2).click()
+    page.wait_for_url(f"**/documents/{board_case.call}?t=12.50*")
+    wait_until(page, "Math.abs(document.getElementById('player').currentTime - 12.5) < 0.3")
+    shot(page, "14-evidence-call")
+
+
+def test_merge_into_from_the_entity_page(page: Any, fresh_board: Board) -> None:
+    with serving(fresh_board.case) as url:
+        page.goto(f"{url}/entities/{fresh_board.governor}")
+        shot(page, "15-entity-controls")
+        page.select_option("form.merge select[name=into]", str(fresh_board.smirnov))
+        page.fill("form.merge input[name=note]", "the same governor")
+        page.click("form.merge button[type=submit]")
+        page.wait_for_url(f"**/entities/{fresh_board.smirnov}#history")
+        history = page.locator("#history").inner_text()
+        assert "Governor Smirnov" in history and "the same governor" in history
+        assert "workbench (127.0.0.1)" in history
+        shot(page, "16-entity-merged")
+        # The merged name can be split off again, from the same page.
+        page.locator("ul.split-names li", has_text="Governor Smirnov").locator("button").click()
+        page.wait_for_url(f"**/entities/{fresh_board.smirnov}#history")
+        assert page.locator("#history li").count() == 2

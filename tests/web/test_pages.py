@@ -13,7 +13,15 @@ from overheard.store import Case
 from overheard.web.app import create_app
 from overheard.web.masking import Masker
 
-PAGES = ["/documents", "/search?q=Kursk", "/statements", "/entities", "/events", "/upload"]
+PAGES = [
+    "/documents",
+    "/search?q=Kursk",
+    "/statements",
+    "/claims",
+    "/entities",
+    "/events",
+    "/upload",
+]
 
 
 def client_for(case: Case, **kwargs: object) -> TestClient:
@@ -269,7 +277,8 @@ def test_not_found_pages(client: TestClient) -> None:
 def test_api_page_lists_every_json_twin(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     for path in ["/documents.json", "/documents/{doc_id}.json", "/search.json", "/entities.json",
-                 "/entities/{entity_id}.json", "/statements.json", "/events.json", "/upload.json"]:  # fmt: skip
+                 "/entities/{entity_id}.json", "/statements.json", "/events.json", "/upload.json",
+                 "/claims.json", "/claims/{claim_id}.json"]:  # fmt: skip
         assert path in spec["paths"]
     page = html(client, "/api")
     assert "/documents/{doc_id}.json" in page

@@ -24,7 +24,7 @@ from overheard.web import api
 
 from .test_pages import client_for, html
 
-PAGES = ["/documents", "/search", "/entities", "/statements", "/events"]
+PAGES = ["/documents", "/search", "/entities", "/statements", "/claims", "/events"]
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_each_page_and_its_twin_are_one_route_function() -> None:
         if isinstance(r, APIRoute)
         for method in r.methods
     }
-    for path in [*PAGES, "/documents/{doc_id}", "/entities/{entity_id}"]:
+    for path in [*PAGES, "/documents/{doc_id}", "/entities/{entity_id}", "/claims/{claim_id}"]:
         html_route, twin = routes[(path, "GET")], routes[(path + ".json", "GET")]
         assert html_route.endpoint is twin.endpoint, path
         # Query parameters are declared once, so both answer to the same ones.

@@ -23,13 +23,15 @@ def client_for(case: Case, **kwargs: object) -> TestClient:
 @pytest.mark.parametrize(
     "url",
     ["/documents/{hostile}", "/documents/{hostile_record}", "/documents", "/search?q=depot",
-     "/search?q=script", "/events", "/documents?source=3", "/statements"],
+     "/search?q=script", "/events", "/documents?source=3", "/statements", "/claims",
+     "/claims/{claim}", "/entities/{person}"],
 )  # fmt: skip
 def test_hostile_content_is_escaped(rich, url: str) -> None:  # type: ignore[no-untyped-def]
     with client_for(rich.case) as c:
-        page = c.get(url.format(hostile=rich.hostile, hostile_record=rich.hostile_record)).text
+        page = c.get(url.format(hostile=rich.hostile, hostile_record=rich.hostile_record,
+                            claim=rich.claim, person=rich.person)).text  # fmt: skip
     assert not HOSTILE_MARKUP.search(page), HOSTILE_MARKUP.search(page)
-    if "{hostile" in url:
+    if "{hostile" in url or "{claim}" in url:
         assert "&lt;script&gt;window.__pwned" in page
 
 

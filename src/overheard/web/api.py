@@ -7,27 +7,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, BeforeValidator
 
+from overheard.link.board import ClaimFilter
 from overheard.records import Model
 from overheard.store.case import Case
 from overheard.store.schema import DocumentStatus
 from overheard.web import markup, queries
 from overheard.web.app import page_context, wants_json
 from overheard.web.pages import (
+    ClaimBoardPage,
+    ClaimsPage,
     DocumentPage,
     DocumentsPage,
     EntitiesPage,
+    EntityDecision,
+    EntityHistory,
     EntityPage,
     ErrorBody,
     EventsPage,
+    MergeRequest,
     SearchPage,
+    SplitRequest,
     StatementsPage,
+    UnreadableBody,
     UploadResult,
 )
 from overheard.web.upload import ingest_uploads
@@ -277,7 +285,117 @@ def entities(
     not_found="No such entity",
 )
 def entity(request: Request, case: CaseDep, entity_id: Id) -> Response:
-    return show(request, queries.entity(case, entity_id), "entity.html")
+    return show(
+        request,
+        queries.entity(case, entity_id),
+        "entity.html",
+        lambda d: {
+            "candidates": queries.merge_candidates(case, entity_id),
+            "split_names": split_names(d["entity"]),
+        },
+    )
+
+
+def split_names(entity: dict[str, Any]) -> list[str]:
+    """The names a split can give an entity of their own: any, where it has more than one."""
+    names = list(dict.fromkeys(n["name"] for n in entity.get("names") or []))
+    return names if len(names) > 1 else []
+
+
+def actor_of(request: Request, given: str | None) -> str:
+    """Who made a decision: the name given, and that it came through the workbench from this
+    address (the workbench has no accounts; its token only says the caller may use it)."""
+    host = request.client.host if request.client else "unknown address"
+    name = " ".join((given or "").split())[:100]
+    return f"{name} (workbench, {host})" if name else f"workbench ({host})"
+
+
+DECISION_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {
+        "model": ErrorBody | UnreadableBody,
+        "description": "A merge or split that cannot be done, and why; or a body that cannot "
+        "be read",
+    },
+    403: {"model": ErrorBody, "description": "A request from another site"},
+    404: {"model": ErrorBody, "description": "No such entity"},
+}
+
+
+@router.post(
+    "/api/entities/{entity_id}/merge",
+    response_model=EntityDecision,
+    responses=DECISION_ERRORS,
+    tags=["entities"],
+    summary="Merge entity `other` into this one (recorded with who, when and the note)",
+)
+def merge_entity(
+    request: Request, case: CaseDep, entity_id: Id, body: MergeRequest
+) -> EntityDecision:
+    return queries.decide(
+        case, "merge", entity_id, other=body.other, actor=actor_of(request, body.actor),
+        note=body.note,
+    )  # fmt: skip
+
+
+@router.post(
+    "/api/entities/{entity_id}/split",
+    response_model=EntityDecision,
+    responses=DECISION_ERRORS,
+    tags=["entities"],
+    summary="Give this entity's mentions written as `name` an entity of their own (recorded)",
+)
+def split_entity(
+    request: Request, case: CaseDep, entity_id: Id, body: SplitRequest
+) -> EntityDecision:
+    return queries.decide(
+        case, "split", entity_id, name=body.name, actor=actor_of(request, body.actor),
+        note=body.note,
+    )  # fmt: skip
+
+
+@router.get(
+    "/api/entities/{entity_id}/history",
+    response_model=EntityHistory,
+    responses={404: ERRORS[404]},
+    tags=["entities"],
+    summary="The merges and splits recorded for this entity, newest first",
+)
+def entity_history(case: CaseDep, entity_id: Id) -> EntityHistory:
+    return queries.entity_history(case, entity_id)
+
+
+# The entity page's own forms: a browser posts form fields and is sent back to a page. They
+# answer as the API above does (404, 400 with the reason) and are left out of the spec.
+Note = Annotated[str | None, Form(max_length=2000)]
+Actor = Annotated[str | None, Form(max_length=100)]
+
+
+@router.post("/entities/{entity_id}/merge-into", include_in_schema=False)
+def merge_into_form(
+    request: Request,
+    case: CaseDep,
+    entity_id: Id,
+    into: Annotated[int, Form(ge=1, le=MAX_ID)],
+    note: Note = None,
+    actor: Actor = None,
+) -> RedirectResponse:
+    done = queries.decide(
+        case, "merge", into, other=entity_id, actor=actor_of(request, actor), note=note
+    )
+    return RedirectResponse(done.url + "#history", status_code=303)
+
+
+@router.post("/entities/{entity_id}/split", include_in_schema=False)
+def split_form(
+    request: Request,
+    case: CaseDep,
+    entity_id: Id,
+    name: Annotated[str, Form(min_length=1, max_length=500)],
+    note: Note = None,
+    actor: Actor = None,
+) -> RedirectResponse:
+    queries.decide(case, "split", entity_id, name=name, actor=actor_of(request, actor), note=note)
+    return RedirectResponse(f"/entities/{entity_id}#history", status_code=303)
 
 
 # --------------------------------------------------------------------------- statements
@@ -311,6 +429,89 @@ def statements(
         offset=offset,
     )
     return show(request, data, "statements.html")
+
+
+# ------------------------------------------------------------------------------- claims
+
+
+def claim_filters(
+    about: Annotated[
+        str | None,
+        Query(max_length=200, description="An entity in any script (Kursk, Курск), or a word"),
+    ] = None,
+    speaker: Annotated[
+        str | None, Query(max_length=200, description="A speaker who took a stance (part of it)")
+    ] = None,
+    lang: Annotated[
+        str | None, Query(max_length=20, description="Stated in this language (ru, uk, en…)")
+    ] = None,
+    since: Annotated[
+        date | None, BeforeValidator(iso_date), Query(description="Said on or after (YYYY-MM-DD)")
+    ] = None,
+    until: Annotated[
+        date | None,
+        BeforeValidator(iso_date),
+        Query(description="Said on or before (YYYY-MM-DD)"),
+    ] = None,
+    contested: Annotated[bool, Query(description="Only claims both asserted and denied")] = False,
+    changed: Annotated[
+        bool, Query(description="Only claims on which a speaker changed position")
+    ] = False,
+) -> ClaimFilter:
+    return ClaimFilter(about, speaker, lang, since, until, contested, changed)
+
+
+ClaimFilters = Annotated[ClaimFilter, Depends(claim_filters)]
+
+
+@page(
+    "/claims",
+    ClaimsPage,
+    tag="claims",
+    summary="Claims, most-sourced first, with how many independent sources assert and deny",
+)
+def claims(
+    request: Request, case: CaseDep, f: ClaimFilters, limit: Limit = 50, offset: Offset = 0
+) -> Response:
+    return show(
+        request,
+        queries.claims(case, f, limit, offset),
+        "claims.html",
+        lambda _: {"languages": queries.search_languages(case)},
+    )
+
+
+@page(
+    "/claims/{claim_id}",
+    ClaimBoardPage,
+    tag="claims",
+    summary="One claim's board: asserters, deniers, hedged; position changes; timeline",
+    not_found="No such claim",
+)
+def claim(request: Request, case: CaseDep, claim_id: Id) -> Response:
+    return show(request, queries.claim_board(case, claim_id), "claim.html", timeline_chart)
+
+
+def timeline_chart(page: dict[str, Any]) -> dict[str, Any]:
+    """Where each source's first stance sits on the board's small SVG timeline (x in 0..1000;
+    SVG attributes, since the CSP allows no inline styles)."""
+    dated = [(datetime.fromisoformat(t["first_said"]), t) for t in page["timeline"]
+             if t["first_said"]]  # fmt: skip
+    if not dated:
+        return {"chart": None}
+    first, last = min(w for w, _ in dated), max(w for w, _ in dated)
+    span = (last - first).total_seconds()
+    left, width = 10, 980
+    points = [
+        {
+            "x": round(left + (width * (when - first).total_seconds() / span if span else 0), 1),
+            "y": 22 + 18 * i,
+            "entry": t,
+        }
+        for i, (when, t) in enumerate(dated)
+    ]
+    return {"chart": {"points": points, "height": 34 + 18 * len(points),
+                      "first": first.date().isoformat(), "last": last.date().isoformat()}}  # fmt: skip
 
 
 # ------------------------------------------------------------------------------- events

@@ -126,7 +126,9 @@ def create_app(
         response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # Nothing leaves for another site; within the workbench a form's POST keeps its Origin
+        # (under "no-referrer" a browser sends "Origin: null", which the guard above refuses).
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
         return response
 

@@ -14,9 +14,11 @@ from typing import Literal
 from pydantic import Field
 
 from overheard.records import (
+    ClaimRecord,
     DocumentBundle,
     DocumentId,
     DocumentRecord,
+    EntityId,
     EntityRecord,
     EventRecord,
     GeoPoint,
@@ -116,9 +118,21 @@ class Masking(Model):
     reason: str | None
 
 
+class CopyRef(Model):
+    """A document that is a copy of another (syndication, a translated re-publication)."""
+
+    id: DocumentId
+    title: str | None
+    published_at: datetime | None
+    source: str | None = Field(description="The source's name")
+    score: float | None = Field(description="How sure the copies stage is that it is a copy")
+
+
 class DocumentPage(DocumentBundle):
     """A document with everything found in it, and how the page presents it."""
 
+    original: CopyRef | None = Field(description="The earlier document this one copies")
+    copies: list[CopyRef] = Field(description="Later documents that copy this one")
     speakers: list[Speaker]
     translations: list[TranslationBackend]
     rendering: Literal["verbatim", "publication"]
@@ -188,6 +202,21 @@ class StatementRow(StatementRecord):
     url: str
 
 
+class EntityDecisionRecord(Model):
+    """An analyst's merge or split, as recorded (kept when the documents are analysed again)."""
+
+    id: int
+    action: Literal["merge", "split"]
+    key: str = Field(description="The entity key the decision is about")
+    entity_id: EntityId | None = Field(
+        description="merge: the entity kept; split: the entity the name was given"
+    )
+    name: str | None = Field(description="merge: the merged entity's name; split: the name")
+    actor: str | None
+    note: str | None
+    created_at: datetime | None
+
+
 class EntityPage(Model):
     entity: EntityRecord
     mentions: list[MentionInContext] = Field(description="The first mentions, in context")
@@ -195,6 +224,44 @@ class EntityPage(Model):
     statements_about: list[StatementRow] = Field(
         description="Statements whose content names the entity"
     )
+    history: list[EntityDecisionRecord] = Field(
+        description="Merges into it and splits from it or into it, newest first"
+    )
+
+
+class EntityHistory(Model):
+    entity_id: EntityId
+    decisions: list[EntityDecisionRecord]
+
+
+class MergeRequest(Model):
+    # 2**53 - 1: the largest integer a JSON reader holds exactly.
+    other: int = Field(ge=1, le=2**53 - 1, description="The entity to merge into this one")
+    note: str | None = Field(default=None, max_length=2000, description="Why they are one")
+    actor: str | None = Field(
+        default=None, max_length=100, description="Who decides (recorded with the workbench)"
+    )
+
+
+class SplitRequest(Model):
+    name: str = Field(min_length=1, max_length=500, description="The name to split off")
+    note: str | None = Field(default=None, max_length=2000, description="Why it is another")
+    actor: str | None = Field(
+        default=None, max_length=100, description="Who decides (recorded with the workbench)"
+    )
+
+
+class EntityDecision(Model):
+    """What a merge or split did."""
+
+    action: Literal["merge", "split"]
+    entity_id: EntityId = Field(description="merge: the entity kept; split: the new entity")
+    other_id: EntityId = Field(description="merge: the entity merged (now gone); split: the "
+                               "entity the name was split from")  # fmt: skip
+    keys: list[str]
+    moved: int = Field(ge=0, description="Mentions moved")
+    actor: str
+    url: str = Field(description="The resulting entity's page")
 
 
 # ---------------------------------------------------------------------------- statements
@@ -218,6 +285,75 @@ class StatementsPage(Model):
     acts: list[ActCount]
     speakers: list[SpeakerCount]
     statements: list[StatementRow]
+
+
+# -------------------------------------------------------------------------------- claims
+
+
+class ClaimItem(ClaimRecord):
+    """A claim in the list: the record, and the board's summary of it."""
+
+    number: int
+    statement_count: int
+    documents: int = Field(description="Documents whose statements are on its board")
+    languages: list[str]
+    first_seen: datetime | None
+    last_seen: datetime | None
+    contested: bool = Field(description="Both asserted and denied")
+    changed: bool = Field(description="A speaker changed position on it")
+    url: str
+
+
+class ClaimsPage(Model):
+    filters: dict[str, str | bool]
+    total: int
+    limit: int
+    offset: int
+    claims_in_case: int
+    claims: list[ClaimItem]
+
+
+class BoardLine(StatementRow):
+    """One line of a board: the statement (its record, document and place) and its stance."""
+
+    stance: Literal["assert", "deny"]
+    said_at: datetime | None = Field(
+        description="When it was said: the publication time, else the date its dateline gives"
+    )
+    language: str | None
+    copy_of: DocumentId | None = Field(description="Its document copies this earlier one")
+    also_in: list[CopyRef] = Field(
+        description="Copies of its document saying the same: shown here, not counted again"
+    )
+
+
+class PositionChange(Model):
+    speaker: str
+    speaker_entity_id: EntityId | None
+    before: Literal["assert", "deny"]
+    after: Literal["assert", "deny"]
+    from_document: DocumentId
+    to_document: DocumentId
+    from_date: datetime | None
+    to_date: datetime | None
+
+
+class TimelineEntry(Model):
+    """When a source first took a stance on the claim."""
+
+    source: str
+    first_said: datetime | None
+    stance: Literal["assert", "deny"]
+    document_id: DocumentId
+
+
+class ClaimBoardPage(Model):
+    claim: ClaimItem
+    asserting: list[BoardLine]
+    denying: list[BoardLine]
+    hedged: list[BoardLine] = Field(description="Hedged statements, either stance")
+    changes: list[PositionChange]
+    timeline: list[TimelineEntry]
 
 
 # -------------------------------------------------------------------------------- events
@@ -265,3 +401,9 @@ class UploadResult(Model):
 class ErrorBody(Model):
     error: str
     status: int
+
+
+class UnreadableBody(Model):
+    """FastAPI's own answer to a request body it cannot read (not UTF-8, not JSON)."""
+
+    detail: str

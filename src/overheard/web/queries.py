@@ -8,28 +8,36 @@ event is the same in the API, the export and ``overheard show --json``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from overheard.errors import OverheardError
+from overheard.link import merges
+from overheard.link.board import ClaimFilter, ClaimSummary, Line, board, list_claims
+from overheard.link.merges import SPLIT
 from overheard.records import (
+    ClaimRecord,
     DocumentBundle,
     EntityRecord,
     GeoPoint,
     Lookups,
     SegmentRecord,
+    number,
     ref,
     utc,
 )
 from overheard.store.case import Case
 from overheard.store.schema import (
+    Claim,
+    ClaimStatement,
     Document,
     Entity,
+    EntityMerge,
     Event,
     IngestFailure,
     Mention,
@@ -40,12 +48,20 @@ from overheard.store.schema import (
 from overheard.web.masking import Masker
 from overheard.web.pages import (
     ActCount,
+    BoardLine,
+    ClaimBoardPage,
+    ClaimItem,
+    ClaimsPage,
     Context,
+    CopyRef,
     Counts,
     DocumentItem,
     DocumentPage,
     DocumentsPage,
     EntitiesPage,
+    EntityDecision,
+    EntityDecisionRecord,
+    EntityHistory,
     EntityItem,
     EntityPage,
     EntityTypeCount,
@@ -58,6 +74,7 @@ from overheard.web.pages import (
     LanguageFacet,
     Masking,
     MentionInContext,
+    PositionChange,
     Published,
     SearchPage,
     SourceFacet,
@@ -67,9 +84,11 @@ from overheard.web.pages import (
     StatementDocument,
     StatementRow,
     StatementsPage,
+    TimelineEntry,
     TranslationBackend,
 )
 
+Row = TypeVar("Row", bound=StatementRow)
 CONTEXT_CHARS = 80  # text shown either side of a mention on an entity page
 
 
@@ -249,6 +268,10 @@ def document(case: Case, doc_id: int, masker: Masker, publication: bool = False)
         if doc is None:
             raise NotFound(f"no document {doc_id} in this case")
         bundle = DocumentBundle.load(Lookups(s), doc)
+        original = next(iter(_copy_refs(s, Document.id == doc.copy_of)), None)
+        if original is not None:
+            original.score = doc.copy_score  # how sure that this one copies it
+        copies = _copy_refs(s, Document.copy_of == doc.id)
     data, segments = bundle.document, bundle.segments
     rendering: Literal["verbatim", "publication"] = (
         "publication" if publication and masker.available else "verbatim"
@@ -263,6 +286,8 @@ def document(case: Case, doc_id: int, masker: Masker, publication: bool = False)
     translated = sorted({(t.language, t.backend) for seg in segments for t in seg.translations})
     return DocumentPage(
         **dict(bundle),
+        original=original,
+        copies=copies,
         speakers=_speakers(segments),
         translations=[
             TranslationBackend(language=lang, backend=b, machine=True) for lang, b in translated
@@ -271,6 +296,23 @@ def document(case: Case, doc_id: int, masker: Masker, publication: bool = False)
         masking=Masking(available=masker.available, reason=masker.reason),
         media_url=f"/documents/{doc_id}/media" if data.kind in ("audio", "video") else None,
     )
+
+
+def _copy_refs(s: Session, where: Any) -> list[CopyRef]:
+    """Documents that copy (or are copied by) one, oldest first."""
+    rows = s.execute(
+        select(Document.id, Document.title, Document.published_at, Source.name,
+               Document.copy_score)
+        .outerjoin(Source, Source.id == Document.source_id)
+        .where(where)
+        .order_by(Document.published_at.is_(None), Document.published_at, Document.id)
+    ).all()  # fmt: skip
+    return [
+        CopyRef(
+            id=f"document:{i}", title=title, published_at=utc(published), source=source, score=score
+        )
+        for i, title, published, source, score in rows
+    ]
 
 
 def _speakers(segments: list[SegmentRecord]) -> list[Speaker]:
@@ -459,7 +501,91 @@ def entity(case: Case, entity_id: int, limit: int = 200) -> EntityPage:
             mentions=mentions,
             statements_by=_statement_rows(s, ctx, by_it),
             statements_about=_statement_rows(s, ctx, about),
+            history=_decisions(s, e),
         )
+
+
+def _decisions(s: Session, e: Entity) -> list[EntityDecisionRecord]:
+    """Merges into an entity, and names split into it or off it, newest first. A split is
+    recorded under the new entity's id and the old entity's key."""
+    about_it = EntityMerge.entity_id == e.id
+    if e.key:
+        about_it = or_(about_it, and_(EntityMerge.action == SPLIT, EntityMerge.key == e.key))
+    return [
+        EntityDecisionRecord.model_validate(
+            {
+                "id": r.id,
+                "action": r.action,
+                "key": r.key,
+                "entity_id": ref("entity", r.entity_id),
+                "name": r.name,
+                "actor": r.actor,
+                "note": r.note,
+                "created_at": utc(r.created_at),
+            }
+        )
+        for r in s.scalars(select(EntityMerge).where(about_it).order_by(EntityMerge.id.desc()))
+    ]
+
+
+def entity_history(case: Case, entity_id: int) -> EntityHistory:
+    with case.reader() as s:
+        e = s.get(Entity, entity_id)
+        if e is None:
+            raise NotFound(f"no entity {entity_id} in this case")
+        return EntityHistory(entity_id=f"entity:{entity_id}", decisions=_decisions(s, e))
+
+
+def merge_candidates(case: Case, entity_id: int, limit: int = 300) -> list[dict[str, Any]]:
+    """Entities of the same type as this one, most mentioned first: what it may be merged
+    into (the page's "Merge into…" choice; the API takes any id)."""
+    with case.reader() as s:
+        e = s.get(Entity, entity_id)
+        if e is None:
+            return []
+        counts = (
+            select(Mention.entity_id, func.count().label("n"))
+            .group_by(Mention.entity_id)
+            .subquery()
+        )
+        rows = s.execute(
+            select(Entity.id, Entity.name, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.entity_id == Entity.id)
+            .where(Entity.type == e.type, Entity.id != e.id)
+            .order_by(func.coalesce(counts.c.n, 0).desc(), Entity.name, Entity.id)
+            .limit(limit)
+        ).all()
+    return [{"id": i, "name": name, "mentions": n} for i, name, n in rows]
+
+
+def decide(
+    case: Case,
+    action: Literal["merge", "split"],
+    entity_id: int,
+    *,
+    other: int | None = None,
+    name: str | None = None,
+    actor: str,
+    note: str | None = None,
+) -> EntityDecision:
+    """An analyst's merge (``other`` into ``entity_id``) or split (``name`` off ``entity_id``),
+    recorded with ``actor``. A missing entity is NotFound (404); any other refusal is a
+    MergeError (400)."""
+    with case.reader() as s:
+        for wanted in (entity_id, other):
+            if wanted is not None and s.get(Entity, wanted) is None:
+                raise NotFound(f"no entity {wanted} in this case")
+    note = note.strip() or None if note else None
+    if action == "merge":
+        assert other is not None
+        done = merges.merge(case, entity_id, other, actor, note)
+    else:
+        assert name is not None
+        done = merges.split(case, entity_id, name, actor, note)
+    return EntityDecision(
+        action=action, entity_id=f"entity:{done.entity_id}", other_id=f"entity:{done.other_id}",
+        keys=list(done.keys), moved=done.moved, actor=actor, url=f"/entities/{done.entity_id}",
+    )  # fmt: skip
 
 
 def _context(
@@ -486,9 +612,14 @@ def _context(
 
 
 def _statement_rows(
-    s: Session, ctx: Lookups, statements: Sequence[Statement]
-) -> list[StatementRow]:
-    """Statements with the document each comes from (title, date, source) and a link to it."""
+    s: Session,
+    ctx: Lookups,
+    statements: Sequence[Statement],
+    model: type[Row] = StatementRow,  # type: ignore[assignment]
+    extra: Callable[[Statement], dict[str, Any]] | None = None,
+) -> list[Row]:
+    """Statements with the document each comes from (title, date, source) and a link to it
+    (as ``model``, a StatementRow, with ``extra`` fields)."""
     ids = {st.document_id for st in statements}
     rows = (
         s.execute(
@@ -515,12 +646,13 @@ def _statement_rows(
         )
         for i, title, published, published_text, source in rows
     }
-    return StatementRow.from_rows(
+    return model.from_rows(
         statements,
         ctx,
         extra=lambda st: {
             "document": docs[st.document_id],
             "url": f"/documents/{st.document_id}#statement-{st.id}",
+            **(extra(st) if extra else {}),
         },
     )
 
@@ -585,6 +717,131 @@ def statements(
             speakers=[SpeakerCount(speaker=sp, statements=c) for sp, c in speakers if sp],
             statements=_statement_rows(s, Lookups(s), rows),
         )
+
+
+# -------------------------------------------------------------------------------- claims
+
+
+def claims(case: Case, f: ClaimFilter, limit: int = 50, offset: int = 0) -> ClaimsPage:
+    """The claim list of ``overheard claims``: most-sourced first, the CLI's filters."""
+    with case.reader() as s:
+        found = list_claims(s, f)
+        in_case = s.scalar(select(func.count()).select_from(Claim)) or 0
+        # Named as the URL names them (the CLI's --lang is ``lang`` there too).
+        active = {
+            ("lang" if k == "language" else k): v
+            for k, v in asdict(f).items()
+            if v not in (None, "", False)
+        }
+        return ClaimsPage(
+            filters={k: v if isinstance(v, bool) else str(v) for k, v in active.items()},
+            total=len(found),
+            limit=limit,
+            offset=offset,
+            claims_in_case=in_case,
+            claims=_claim_items(s, Lookups(s), found[offset : offset + limit]),
+        )
+
+
+def _claim_items(s: Session, ctx: Lookups, summaries: Sequence[ClaimSummary]) -> list[ClaimItem]:
+    """Claim records with the board's summary; the sources are the summary's (the record's
+    own lookup would count them over the whole case again)."""
+    ids = [c.id for c in summaries]
+    rows = {c.id: c for c in s.scalars(select(Claim).where(Claim.id.in_(ids)))}
+    lines: dict[int, list[tuple[ClaimStatement, bool]]] = {}
+    for cs, hedged in s.execute(
+        select(ClaimStatement, Statement.hedged)
+        .join(Statement, Statement.id == ClaimStatement.statement_id)
+        .where(ClaimStatement.claim_id.in_(ids))
+        .order_by(ClaimStatement.claim_id, ClaimStatement.statement_id)
+    ).all():
+        lines.setdefault(cs.claim_id, []).append((cs, hedged))
+    items = []
+    for c in summaries:
+        record = ClaimRecord.from_row(
+            rows[c.id], ctx, lines.get(c.id, []), (c.asserting_sources, c.denying_sources)
+        )
+        items.append(
+            ClaimItem.model_validate(
+                {
+                    **record.model_dump(),
+                    "number": c.id,
+                    "statement_count": c.statements,
+                    "documents": c.documents,
+                    "languages": c.languages,
+                    "first_seen": utc(c.first_seen),
+                    "last_seen": utc(c.last_seen),
+                    "contested": c.contested,
+                    "changed": c.changed,
+                    "url": f"/claims/{c.id}",
+                }
+            )
+        )
+    return items
+
+
+def claim_board(case: Case, claim_id: int) -> ClaimBoardPage:
+    """One claim's board, as ``overheard claims N`` shows it: asserters | deniers | hedged,
+    each line the statement with its evidence; position changes; the timeline."""
+    with case.reader() as s:
+        if s.get(Claim, claim_id) is None:
+            total = s.scalar(select(func.count()).select_from(Claim)) or 0
+            raise NotFound(f"no claim {claim_id} in this case ({total} claims in all)")
+        found = board(s, claim_id)
+        ctx = Lookups(s)
+        shown = [*found.asserting, *found.denying, *found.hedged]
+        by_id = {ln.statement_id: ln for ln in shown}
+        statements = s.scalars(select(Statement).where(Statement.id.in_(list(by_id)))).all()
+        copy_ids = {d for ln in shown for d in ln.also_in}
+        copies = {number(c.id): c for c in _copy_refs(s, Document.id.in_(copy_ids))}
+
+        def extra(st: Statement) -> dict[str, Any]:
+            ln = by_id[st.id]
+            return {
+                "url": evidence_url(ln),
+                "stance": ln.stance,
+                "said_at": utc(ln.date),
+                "language": ln.language,
+                "copy_of": ref("document", ln.copy_of),
+                "also_in": [copies[d] for d in ln.also_in if d in copies],
+            }
+
+        rows = {number(r.id): r for r in _statement_rows(s, ctx, statements, BoardLine, extra)}
+        return ClaimBoardPage(
+            claim=_claim_items(s, ctx, [found.claim])[0],
+            asserting=[rows[ln.statement_id] for ln in found.asserting],
+            denying=[rows[ln.statement_id] for ln in found.denying],
+            hedged=[rows[ln.statement_id] for ln in found.hedged],
+            changes=[
+                PositionChange.model_validate(
+                    {
+                        **asdict(ch),
+                        "speaker_entity_id": ref("entity", ch.speaker_entity_id),
+                        "from_document": f"document:{ch.from_document}",
+                        "to_document": f"document:{ch.to_document}",
+                        "from_date": utc(ch.from_date),
+                        "to_date": utc(ch.to_date),
+                    }
+                )
+                for ch in found.changes
+            ],
+            timeline=[
+                TimelineEntry(
+                    source=t["source"],
+                    first_said=utc(t["first_said"]),
+                    stance=t["stance"],
+                    document_id=f"document:{t['document_id']}",
+                )
+                for t in found.timeline
+            ],
+        )
+
+
+def evidence_url(line: Line) -> str:
+    """Where a board line's words are: the statement in its text, or the second of the call."""
+    if line.start_s is not None:
+        return f"/documents/{line.document_id}?t={line.start_s:.2f}#statement-{line.statement_id}"
+    return f"/documents/{line.document_id}#statement-{line.statement_id}"
 
 
 # -------------------------------------------------------------------------------- events
