@@ -12,16 +12,17 @@ themselves are in ``vec_NAME_gN``: a sqlite-vec ``vec0`` table on SQLite, a pgve
 an HNSW index on PostgreSQL. That table is made on first use, not by a migration: the extension
 may be missing when the case is migrated, and the dimension is the model's.
 
-**Cells (SQLite).** sqlite-vec compares a query with every vector (1M vectors: over a second).
-Below ``TRAIN_AT`` vectors that is what happens: the search is exact. Past it, ``maintain()``
-partitions the index into about √n cells by spherical k-means over a sample; each vector is
+**Cells (SQLite).** sqlite-vec compares a query with every vector (100k vectors: ~0.2 s on
+a busy 2-core machine, 1M: seconds). Below ``TRAIN_AT`` vectors that is what happens: the
+search is exact. Past it, ``maintain()`` partitions the index into about √n cells by spherical
+k-means over a sample (cells left over twice the mean size are split again); each vector is
 stored in the partition of its nearest centroid (vec0's partition key) and a query searches
-only the cells whose centroids are nearest to it (an inverted-file index): at 1M vectors 0.1 %
-of the cells hold a query's nearest neighbour in about 95 % of queries (``overheard bench
-search`` measures it). A new vector joins its nearest cell; when the index has grown
-``REBUILD_GROWTH`` times since, ``maintain()`` makes the cells again. The embed stage calls it
-after each run. Remaking the cells rewrites the index in one transaction (about two minutes at
-1M vectors on two cores).
+only the few percent of cells whose centroids are nearest to it (an inverted-file index, so
+approximate: ``overheard bench search`` measures recall@10 against exact search, and
+``probes=`` trades speed for recall). A new vector joins its nearest cell; when the index has
+grown ``REBUILD_GROWTH`` times since, ``maintain()`` makes the cells again, rewriting the
+index in one transaction (the embed stage calls it after each run; at 1M vectors this takes
+minutes, docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from overheard.errors import NotAvailable, OverheardError
 from overheard.store.case import Case
 from overheard.store.schema import VectorIndexState, VectorItem, utcnow
 
-# Below this many vectors one cell: exact search (20k vectors: ~10 ms on one core).
+# Below this many vectors one cell: exact search (tens of ms at 20k vectors).
 TRAIN_AT = 20_000
 # Cells are made again when the index has grown (or shrunk) this many times since.
 REBUILD_GROWTH = 4
@@ -61,6 +62,7 @@ CHUNK_SIZE = 256
 # sqlite-vec's largest k.
 MAX_K = 4096
 _BATCH = 500
+_ARMS = 200
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 
 Vectors = npt.NDArray[np.float32]
@@ -98,6 +100,7 @@ class VectorIndex:
         self.name = name
         self.train_at = train_at
         self.postgres = self._engine.dialect.name == "postgresql"
+        self._cached: tuple[tuple[Any, ...], State] | None = None
 
     # ------------------------------------------------------------------ what it is
 
@@ -121,9 +124,26 @@ class VectorIndex:
         return None
 
     def state(self, session: Session | None = None) -> State | None:
+        """The index's model, dimension and cells (None: nothing was ever written). The
+        centroids are read again only when they changed (a search reads the state each time)."""
+        columns = VectorIndexState.__table__.c
         with self._reading(session) as s:
-            row = s.get(VectorIndexState, self.name)
-            return State.of(row) if row is not None else None
+            head = s.execute(
+                select(columns.generation, columns.cells, columns.updated_at, columns.dim,
+                       columns.model, columns.trained_count)
+                .where(columns.name == self.name)
+            ).first()  # fmt: skip
+            if head is None:
+                return None
+            key = (head.generation, head.cells, head.updated_at, head.dim)
+            if self._cached is None or self._cached[0] != key:
+                row = s.get(VectorIndexState, self.name, populate_existing=True)
+                assert row is not None
+                self._cached = (key, State.of(row))
+            state = self._cached[1]
+            # The model and the count change without new centroids.
+            return State(head.model, state.dim, state.generation, state.cells,
+                         head.trained_count, state.centroids)  # fmt: skip
 
     def empty(self, session: Session | None = None) -> bool:
         with self._reading(session) as s:
@@ -250,7 +270,8 @@ class VectorIndex:
                 return None
             ids, vectors, documents = self._all(s, state)
             cells = _cell_count(len(ids)) if len(ids) >= self.train_at else 0
-            centroids = _kmeans(vectors, cells) if cells else None
+            centroids = _balanced(vectors, _kmeans(vectors, cells)) if cells else None
+            cells = len(centroids) if centroids is not None else 0
             assign = _assign(vectors, centroids)
             row = s.get(VectorIndexState, self.name)
             assert row is not None
@@ -343,9 +364,25 @@ class VectorIndex:
                         f"distance_metric=cosine, chunk_size={CHUNK_SIZE})"
                     )
                 )
+                self._index_chunks(s, table)
         except DBAPIError as exc:
             why = self._why(exc)
             raise NotAvailable(f"cannot make the {self.name} vector index: {why}") from None
+
+    def _index_chunks(self, s: Session, table: str) -> None:
+        """sqlite-vec finds a cell's chunks by scanning its ``_chunks`` table (every query
+        and insert; 8 bytes per vector, 8 MB at 1M): an index on the cell makes that a
+        lookup. Its shadow table is sqlite-vec's, so this is best effort."""
+        try:
+            with s.begin_nested():
+                s.execute(
+                    sql(
+                        f'CREATE INDEX IF NOT EXISTS "{table}_cells" '
+                        f'ON "{table}_chunks"(partition00, chunk_id)'
+                    )
+                )
+        except DBAPIError:
+            pass
 
     def _why(self, exc: DBAPIError) -> str:
         return self.unavailable() or str(exc.orig).splitlines()[0]
@@ -476,15 +513,17 @@ class VectorIndex:
         self, s: Session, state: State, query: Vectors, k: int, cells: list[int]
     ) -> list[tuple[int, float]]:
         table = self._table(state.generation)
-        blob = query.tobytes()
-        statement = sql(
-            f'SELECT rowid, distance FROM "{table}" '
-            "WHERE embedding MATCH :q AND k = :k AND cell = :cell"
-        )
         found: list[tuple[int, float]] = []
         try:
-            for cell in cells:
-                found.extend(_pairs(s.execute(statement, {"q": blob, "k": k, "cell": cell})))
+            # One statement for many cells (each arm its own vec0 scan): one round trip, not
+            # one per cell. SQLite allows 500 arms in a compound SELECT.
+            for start in range(0, len(cells), _ARMS):
+                arms = " UNION ALL ".join(
+                    f'SELECT rowid, distance FROM "{table}" '
+                    f"WHERE embedding MATCH :q AND k = :k AND cell = {int(cell)}"
+                    for cell in cells[start : start + _ARMS]
+                )
+                found.extend(_pairs(s.execute(sql(arms), {"q": query.tobytes(), "k": k})))
         except DBAPIError as exc:
             raise NotAvailable(f"the {self.name} vector index: {self._why(exc)}") from None
         found.sort(key=lambda pair: pair[1])
@@ -612,6 +651,24 @@ def _assign(vectors: Vectors, centroids: Vectors | None) -> npt.NDArray[np.int64
     for start in range(0, len(vectors), 8192):
         out[start : start + 8192] = np.argmax(vectors[start : start + 8192] @ centroids.T, axis=1)
     return out
+
+
+def _balanced(vectors: Vectors, centroids: Vectors, seed: int = 0) -> Vectors:
+    """Cells split where k-means left them large. Vectors near the middle of the space (every
+    query's neighbourhood: "hubs") gather in a few big cells that nearly every search reads;
+    each cell over twice the mean is split by k-means of its own members (on a sample), which
+    halved the vectors a search reads at 100k, recall unchanged."""
+    rng = np.random.default_rng(seed)
+    sample = vectors[rng.choice(len(vectors), min(len(vectors), len(centroids) * SAMPLE_PER_CELL),
+                                replace=False)]  # fmt: skip
+    assign = _assign(sample, centroids)
+    sizes = np.bincount(assign, minlength=len(centroids))
+    limit = 2 * len(sample) / len(centroids)
+    out = [centroids[sizes <= limit]]
+    for cell in np.flatnonzero(sizes > limit):
+        members = sample[assign == cell]
+        out.append(_kmeans(members, int(math.ceil(len(members) / (limit / 2))), seed))
+    return np.ascontiguousarray(np.concatenate(out), dtype=np.float32)
 
 
 def _kmeans(vectors: Vectors, cells: int, seed: int = 0) -> Vectors:
