@@ -41,17 +41,25 @@ class AnalysisInput:
     # Without a doc_date, anchor them by the date the text gives itself in its opening
     # («4 марта 2025 года.», "KYIV, March 4, 2025 —"), if any (``dates.dateline``).
     find_dateline: bool = False
+    # Who published the text (an outlet, a body, a channel): the speaker of what it says in
+    # its own voice (a press release, a post; statements.voice).
+    source: str | None = None
 
 
 def analyze(
-    text: str, lang: str, doc_date: datetime | None = None, *, find_dateline: bool = False
+    text: str,
+    lang: str,
+    doc_date: datetime | None = None,
+    *,
+    find_dateline: bool = False,
+    source: str | None = None,
 ) -> TextAnalysis:
     """Analyse ``text`` written in ``lang`` (en, ru, uk; anything else is read as English).
 
     ``doc_date`` anchors relative dates ("yesterday", «в ночь на 3 марта»); without it they
     keep their text and get no value, unless ``find_dateline`` finds a date in the opening.
     """
-    return analyze_batch([AnalysisInput(text, lang, doc_date, find_dateline)])[0]
+    return analyze_batch([AnalysisInput(text, lang, doc_date, find_dateline, source)])[0]
 
 
 def analyze_batch(items: Sequence[AnalysisInput]) -> list[TextAnalysis]:
@@ -92,7 +100,7 @@ def analyze_parsed(
             entity = entities[mentions[place.mention].entity or 0]
             if mentions[place.mention].entity is not None:
                 entity.external_ids.setdefault("geonames", str(place.best.geonameid))
-    statements = extract_statements(text, lang, mentions, doc)
+    statements = extract_statements(text, lang, mentions, doc, item.source)
     where = date_spans(text, lang, doc)
     anchor = item.doc_date
     if anchor is None and item.find_dateline:

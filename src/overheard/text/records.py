@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 COMPONENT = "overheard.text"
-VERSION = "0.1.2"
+VERSION = "0.1.3"
 
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "GROUP", "MIL_UNIT", "EQUIPMENT")
 ACTS = (
@@ -90,6 +90,10 @@ class Statement:
     hedged: bool
     hedges: list[str]
     confidence: float
+    # The document speaks in its own voice (a press release, a channel's post, an analyst's
+    # byline text, a speaker's turn in a transcript): the speaker is the one speaker_antecedent
+    # names (the label, byline or signature), else the document's source.
+    own_voice: bool = False
 
 
 @dataclass

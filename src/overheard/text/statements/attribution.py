@@ -1,7 +1,8 @@
 """Who said what, in every language: the entry point, speaker resolution and hedges.
 
 The language's cue finder (:mod:`.english` or :mod:`.russian`) drafts the statements,
-:mod:`.quotes` attaches the quotations, and this module resolves each speaker to a mention
+:mod:`.quotes` attaches the quotations, :mod:`.voice` adds what the document says in its own
+voice, and this module resolves each speaker to a mention
 (pronouns to the nearest earlier speaker or mention that fits; pronouns.*.tsv) and collects
 the hedges of the attribution (hedges.*.tsv).
 """
@@ -9,18 +10,16 @@ the hedges of the attribution (hedges.*.tsv).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 from overheard.text import lexicon
 from overheard.text.records import Mention, Span, Statement
-from overheard.text.statements.draft import bounds, overlaps, span
+from overheard.text.statements.dismissal import dismisses
+from overheard.text.statements.draft import bounds, fold, lexicon_lang, overlaps, span
 from overheard.text.statements.quotes import attach_quotes, balance_quotes, find_quotes
-
-
-def _lexicon_lang(lang: str) -> str:
-    """Ukrainian runs on the Russian lexicons (which carry the Ukrainian forms too)."""
-    return "ru" if lang in ("ru", "uk") else "en"
+from overheard.text.statements.voice import own_voice
 
 
 @lexicon.cached
@@ -31,16 +30,29 @@ def pronouns(lang: str) -> dict[str, str]:
 
 @lexicon.cached
 def hedges_pattern(lang: str) -> re.Pattern[str]:
-    # Longest phrase first, so "according to" is not cut short by a shorter entry it starts with.
-    phrases = sorted(lexicon.words(f"hedges.{lang}"), key=len, reverse=True)
+    """Match it on ``fold(text)`` (the lexicons write е for ё)."""
+    # Longest phrase first, so "may have" is not cut short by a shorter entry it starts with.
+    phrases = sorted((fold(p) for p in lexicon.words(f"hedges.{lang}")), key=len, reverse=True)
     words = "|".join(re.escape(p) for p in phrases)
     if lang == "en":
         return re.compile(rf"\b({words})\b", re.IGNORECASE)
     return re.compile(rf"(?<!\w)({words})(?!\w)", re.IGNORECASE)
 
 
+@lexicon.cached
+def content_hedges(lang: str) -> frozenset[str]:
+    """Hedges that qualify the reported content («якобы»): not the denial's own."""
+    return frozenset(fold(p).casefold() for p in lexicon.words(f"hedges_content.{lang}"))
+
+
+# A reporter's remark after a dash at the end of reported content («…, погибли трое
+# сотрудников — официально это пока никто не подтвердил»): a hedge on the statement, not part
+# of what was said (its negation must not turn the statement into a denial).
+_REMARK = re.compile(r"\s[—–]\s[^—–]*$")
+
+
 def _is_pronoun(word: str, lang: str) -> str | None:
-    return pronouns(_lexicon_lang(lang)).get(word.casefold())
+    return pronouns(lexicon_lang(lang)).get(word.casefold())
 
 
 def _mention_at(mentions: list[Mention], where: tuple[int, int]) -> Mention | None:
@@ -107,13 +119,20 @@ def _resolve(
 
 
 def extract_statements(
-    text: str, lang: str, mentions: list[Mention], doc: Any | None = None
+    text: str,
+    lang: str,
+    mentions: list[Mention],
+    doc: Any | None = None,
+    source: str | None = None,
 ) -> list[Statement]:
-    """Statements in text order; ``doc`` is the English spaCy Doc when ``lang`` is English."""
+    """Statements in text order; ``doc`` is the English spaCy Doc when ``lang`` is English;
+    ``source`` is who published the text (an outlet, a body, a channel), the speaker of what
+    it says in its own voice (:mod:`.voice`)."""
+    quotes = find_quotes(text)
     if lang in ("ru", "uk"):
         from overheard.text.statements.russian import drafts_ru
 
-        drafts = attach_quotes(text, drafts_ru(text), find_quotes(text))
+        drafts = attach_quotes(text, drafts_ru(text), quotes)
     else:
         from overheard.text.statements.english import drafts_en, quote_verb
 
@@ -121,32 +140,66 @@ def extract_statements(
             from overheard.text.entities import parse_en
 
             doc = parse_en(text)
-        drafts = attach_quotes(
-            text, drafts_en(text, doc), find_quotes(text), partial(quote_verb, text, doc)
-        )
-    hedges_re = hedges_pattern(_lexicon_lang(lang))
+        drafts = attach_quotes(text, drafts_en(text, doc), quotes, partial(quote_verb, text, doc))
+    # One clause split in two around a quotation ("said “…” and …") meets itself again.
+    seen: set[tuple[Any, ...]] = set()
+    unique = []
+    for d in drafts:
+        key = (d.speaker and bounds(d.speaker), d.cue and bounds(d.cue), bounds(d.content))
+        if key not in seen:
+            seen.add(key)
+            unique.append(d)
+    drafts = own_voice(text, lang, mentions, unique, quotes, source, doc)
+    if lang in ("ru", "uk"):
+        from overheard.text.statements.russian import split_figures
+
+        drafts = [
+            replace(d, content=span(text, *part))
+            for d in drafts
+            for part in split_figures(text, d.content.start, d.content.end)
+        ]
+    hedges_re = hedges_pattern(lexicon_lang(lang))
+    qualifiers = content_hedges(lexicon_lang(lang))
+    folded = fold(text)
     for d in drafts:
         d.content = span(text, *balance_quotes(text, d.content.start, d.content.end))
     drafts.sort(key=lambda d: (d.content.start, d.cue.start if d.cue else -1))
     out: list[Statement] = []
     for d in drafts:
-        d.speaker_entity, d.speaker_antecedent = _resolve(text, lang, d, out, mentions)
+        if not d.own_voice:
+            d.speaker_entity, d.speaker_antecedent = _resolve(text, lang, d, out, mentions)
+        # "That figure is invented", «расцениваем как вброс»: said as a dismissal, a denial.
+        if d.act == "assert" and dismisses(d.content.text, lang):
+            d.act = "deny"
         region_start = min(
             d.content.start,
             d.cue.start if d.cue else d.content.start,
             d.speaker.start if d.speaker else d.content.start,
         )
         region_end = max(d.content.end, d.cue.end if d.cue else 0)
-        # Hedges in the attribution and its content ("allegedly", «якобы»), not in the quote.
-        scope = (
-            text[region_start:region_end]
-            if not d.direct
-            else text[region_start : d.content.start] + " " + text[d.content.end : region_end]
-        )
-        hedges = sorted({h.group(0).lower() for h in hedges_re.finditer(scope)})
+        # Hedges in the attribution and its content ("allegedly", «якобы»), not in a quote:
+        # a quotation's own words are not the reporter's hedge. A document's own voice hedges
+        # in its own words.
+        quoted = d.direct and not d.own_voice
+        scope = [(region_start, region_end)]
+        if quoted:
+            scope = [(region_start, d.content.start), (d.content.end, region_end)]
+        hedges = set()
+        for a, b in scope:
+            for h in hedges_re.finditer(folded, a, b):
+                inside = d.content.start <= h.start() < d.content.end
+                # «фейк о якобы уничтоженной нефтебазе»: the «якобы» is the denied claim's.
+                if d.act == "deny" and inside and h.group(0).casefold() in qualifiers:
+                    continue
+                hedges.add(text[h.start() : h.end()].lower())
         if d.act == "allege" and d.cue:
-            hedges = sorted({*hedges, d.cue.text.lower()})
-        d.hedges = hedges
+            hedges.add(d.cue.text.lower())
+        remark = _REMARK.search(d.content.text) if not quoted else None
+        if remark is not None and hedges_re.search(fold(remark.group())):
+            cut = d.content.start + remark.start()
+            if len(text[d.content.start : cut].split()) >= 3:
+                d.content = span(text, d.content.start, cut)
+        d.hedges = sorted(hedges)
         d.hedged = bool(hedges)
         out.append(d)
     return out

@@ -45,3 +45,13 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def bounds(s: Span) -> tuple[int, int]:
     return s.start, s.end
+
+
+def lexicon_lang(lang: str) -> str:
+    """Ukrainian runs on the Russian lexicons (which carry the Ukrainian forms too)."""
+    return "ru" if lang in ("ru", "uk") else "en"
+
+
+def fold(text: str) -> str:
+    """ё written е (same length, so offsets hold): the lexicons spell е for both."""
+    return text.replace("ё", "е").replace("Ё", "Е")

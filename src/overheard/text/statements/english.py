@@ -1,7 +1,8 @@
 """English attribution from the spaCy dependency parse that NER already paid for.
 
 A speech verb (speech_cues.en.tsv) or "according to" gives the cue, its subject the speaker,
-its clausal complement or object the content; a verb that expresses a noun names the act of
+its clausal complement (one statement per coordinated clause with its own subject: "said one
+was killed and four wounded") or object the content; a verb that expresses a noun names the act of
 that noun ("voiced concern"). A quotation the parser hangs on a verb outside it is attributed
 through that verb.
 """
@@ -12,6 +13,7 @@ from typing import Any
 
 from overheard.text import lexicon
 from overheard.text.records import Statement
+from overheard.text.statements.dismissal import dismissal_pattern, label_lemmas_en
 from overheard.text.statements.draft import draft
 from overheard.text.statements.quotes import Quote
 
@@ -68,6 +70,7 @@ def parse_lemmas() -> frozenset[str]:
     """The lemmas that make the rules here look at a sentence's parse."""
     return (
         frozenset(cues())
+        | label_lemmas_en()
         | _express_verbs()
         | frozenset(_expressed_acts())
         | _RULE_LEMMAS
@@ -84,10 +87,15 @@ def _act(tok: Any) -> str | None:
             if child.dep_ in ("dobj", "obj"):
                 return _expressed_acts().get(child.lemma_.lower())
         return None
+    # "called on X to …", "called for X": an appeal; "called on Thursday" is not.
     if lemma == "call" and any(
-        c.dep_ == "prep" and c.lower_ in ("on", "for") for c in tok.children
+        c.dep_ == "prep" and c.lower_ in ("on", "for") and c.i == tok.i + 1 for c in tok.children
     ):
         return "urge"
+    if lemma in label_lemmas_en():
+        # "called the reports a fake": a denial, where a dismissal word follows in the clause.
+        rest = tok.doc.text[tok.idx + len(tok.text) : tok.sent.end_char]
+        return "deny" if dismissal_pattern("en").search(rest) else None
     return cues().get(lemma)
 
 
@@ -139,37 +147,85 @@ def _np_span(tok: Any) -> tuple[int, int]:
     return start, end
 
 
-def _content(tok: Any) -> tuple[int, int] | None:
+def _clauses(head: Any) -> list[tuple[Any, Any]]:
+    """A clause's coordinated parts that have subjects of their own ("one crew member had been
+    killed and four wounded", "its forces did not strike … and that the ship hit a mine"):
+    each is a proposition of its own, as (first token, last token)."""
+    doc = head.doc
+    conjs = [
+        c
+        for c in head.children
+        if c.dep_ == "conj"
+        and c.i > head.i
+        and any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)
+    ]
+    parts = []
+    first = head.left_edge
+    for c in conjs:
+        last = c.left_edge.i - 1
+        while last > first.i and (doc[last].dep_ in ("cc", "punct") or doc[last].is_space):
+            last -= 1
+        parts.append((first, doc[last]))
+        first = c.left_edge
+    last = head.right_edge
+    # "…, but gave no details": the reporter's remark on the attribution, not what was said.
+    for c in head.children:
+        if (
+            c.dep_ == "conj"
+            and c.i > head.i + 2
+            and c not in conjs
+            and doc[c.i - 1].lower_ == "but"
+            and doc[c.i - 2].text == ","
+        ):
+            last = doc[c.i - 3]
+            break
+    parts.append((first, last))
+    return parts
+
+
+def _content(tok: Any) -> list[tuple[int, int]]:
+    """The spans of what a cue says: its clausal complement (one span per coordinated clause
+    with a subject of its own), else its object."""
     doc = tok.doc
     clausal = [c for c in tok.children if c.dep_ in ("ccomp",)]
+    pieces: list[tuple[Any, Any]]
     if clausal:
-        parts = clausal
+        pieces = [part for c in clausal for part in _clauses(c)]
+        if len(clausal) > 1:
+            pieces = [(min(p[0] for p in pieces), max(p[1] for p in pieces))]
     else:
         if tok.lemma_.lower() in _needs_clause() and not any(
             c.dep_ == "xcomp" for c in tok.children if c.i > tok.i
         ):
-            return None
+            return []
         # Content ends at the cue's first comma: ", with Seoul condemning …" is another clause.
         commas = [c.i for c in tok.children if c.i > tok.i and c.dep_ == "punct" and c.text == ","]
         stop = commas[0] if commas else len(doc)
         parts = [c for c in tok.children if tok.i < c.i < stop and c.dep_ not in _SKIP_RIGHT]
-    if not parts:
-        return None
-    start_tok = min(p.left_edge for p in parts)
-    end_tok = max(p.right_edge for p in parts)
-    span = doc[start_tok.i : end_tok.i + 1]
-    # Drop a leading complementiser and trailing punctuation other than closing quotes.
-    tokens = list(span)
-    while tokens and (tokens[0].lower_ in ("that", ",", ":") or tokens[0].is_space):
-        tokens = tokens[1:]
-    # "called on X to …", "warned of X": the preposition belongs to the cue.
-    if len(tokens) > 1 and tokens[0].pos_ == "ADP" and tokens[0].head == tok:
-        tokens = tokens[1:]
-    while tokens and tokens[-1].is_punct and tokens[-1].text not in '”"»’)':
-        tokens = tokens[:-1]
-    if not tokens:
-        return None
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        if not parts:
+            return []
+        pieces = [(min(p.left_edge for p in parts), max(p.right_edge for p in parts))]
+    if len(pieces) > 1:
+        # ", which was sailing …" after the last of several propositions is background.
+        last_first, last_end = pieces[-1]
+        for t in doc[last_first.i : last_end.i + 1]:
+            if t.dep_ == "relcl" and t.i > last_first.i and doc[t.left_edge.i - 1].text == ",":
+                pieces[-1] = (last_first, doc[t.left_edge.i - 2])
+                break
+    out = []
+    for start_tok, end_tok in pieces:
+        # Drop a leading complementiser and trailing punctuation other than closing quotes.
+        tokens = list(doc[start_tok.i : end_tok.i + 1])
+        while tokens and (tokens[0].lower_ in ("that", ",", ":", "and") or tokens[0].is_space):
+            tokens = tokens[1:]
+        # "called on X to …", "warned of X": the preposition belongs to the cue.
+        if len(tokens) > 1 and tokens[0].pos_ == "ADP" and tokens[0].head == tok:
+            tokens = tokens[1:]
+        while tokens and tokens[-1].is_punct and tokens[-1].text not in '”"»’)':
+            tokens = tokens[:-1]
+        if tokens:
+            out.append((tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)))
+    return out
 
 
 def _according(text: str, doc: Any) -> list[Statement]:
@@ -219,15 +275,14 @@ def drafts_en(text: str, doc: Any) -> list[Statement]:
         # "officials deny …, citing it as …": the citation carries the act of its head.
         if tok.lemma_.lower() == "cite" and tok.dep_ == "advcl":
             act = _act(tok.head) or act
-        content = _content(tok)
+        contents = _content(tok)
         subj = _subject(tok)
-        if content is None:
-            continue
         speaker = _np_span(subj) if subj is not None else None
         cue = (tok.idx, tok.idx + len(tok.text))
         if speaker is not None and speaker[0] <= cue[0] < speaker[1]:
             continue
-        drafts.append(draft(text, speaker, cue, act, content, False, 0.75 if speaker else 0.5))
+        for content in contents:
+            drafts.append(draft(text, speaker, cue, act, content, False, 0.75 if speaker else 0.5))
     return drafts
 
 

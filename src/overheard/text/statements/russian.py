@@ -4,7 +4,8 @@ There is no parser in the budget (natasha's syntax model costs as much as its NE
 rules read «X заявил, что …», «по словам X, …», «…», — сказал X» and «X: «…»» off the text:
 a cue verb (speech_cues.ru.tsv) or an attributing phrase (speech_according.ru.tsv) per
 sentence, the words before it (or after it, behind a dash) the speaker, the clause after
-«что»/«:» or the rest of the sentence the content.
+«что»/«:» or the rest of the sentence the content. A labelling verb (speech_labels.ru.tsv)
+with a dismissal word after it («назвал «выдумкой» сообщения») is a denial.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 
 from overheard.text import lexicon
 from overheard.text.records import Statement
-from overheard.text.statements.draft import draft
+from overheard.text.statements.dismissal import dismissal_pattern, label_pattern_ru
+from overheard.text.statements.draft import draft, fold
 
 
 @lexicon.cached
@@ -140,7 +142,12 @@ def drafts_ru(text: str) -> list[Statement]:
             if speaker is None or text[a - 2 : a].strip() in ("—", "–"):
                 speaker = _phrase_after(text, b, s_end)
             cm = re.match(r"\s*,?\s*(?:что|чтобы|що|щоб)\s+", after)
-            if cm:
+            if text[s_start:a].rstrip().endswith(("—", "–")) and re.search(
+                r"[»“\"],?\s*[—–]$", text[s_start:a].rstrip()
+            ):
+                # «…», — заявил Мельник «Новинам»: the quotation before the dash is what he said.
+                content = (s_start, a)
+            elif cm:
                 content = (b + cm.end(), s_end)
             elif after.lstrip().startswith(":"):
                 content = (b + after.index(":") + 1, s_end)
@@ -156,4 +163,47 @@ def drafts_ru(text: str) -> list[Statement]:
             drafts.append(
                 draft(text, speaker, (a, b), act, content, False, 0.7 if speaker else 0.45)
             )
+        drafts.extend(_labels(text, s_start, s_end, drafts))
     return drafts
+
+
+def _labels(text: str, s_start: int, s_end: int, drafts: list[Statement]) -> list[Statement]:
+    """«X назвал «выдумкой» сообщения о …»: a labelling verb with a dismissal word after it in
+    its sentence is a denial of what it labels; without one it is no statement."""
+    out = []
+    folded = fold(text[s_start:s_end])
+    for m in label_pattern_ru().finditer(folded):
+        a, b = s_start + m.start(), s_start + m.end()
+        if any(d.cue and d.cue.start <= a < d.cue.end for d in drafts):
+            continue
+        if not dismissal_pattern("ru").search(folded, m.end()):
+            continue
+        content = _strip(text, b, s_end)
+        if content[1] - content[0] < 3:
+            continue
+        speaker = _clause_before(text, s_start, a)
+        out.append(draft(text, speaker, (a, b), "deny", content, False, 0.7 if speaker else 0.45))
+    return out
+
+
+# «погиб один член экипажа, ещё четверо получили ранения»: another figure after «ещё»/«ще»
+# opens a proposition of its own.
+_ANOTHER = re.compile(r",\s+(?:а\s+|и\s+|і\s+|й\s+)?(?:ещё|еще|ще)\s+", re.IGNORECASE)
+
+
+@lexicon.cached
+def _number_word() -> re.Pattern[str]:
+    words = [row["pattern"] for row in lexicon.table("number_words") if row["use"] == "number"]
+    return re.compile(rf"(?:\d|(?<!\w)(?:{'|'.join(words)})(?!\w))", re.IGNORECASE)
+
+
+def split_figures(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of a content span that each give a figure of their own: «загинув один член
+    екіпажу» | «ще четверо моряків дістали поранення»."""
+    parts, pos = [], start
+    for m in _ANOTHER.finditer(text, start, end):
+        if _number_word().match(fold(text[m.end() : end]).lower()) and pos < m.start():
+            parts.append((pos, m.start()))
+            pos = m.end()
+    parts.append((pos, end))
+    return parts
