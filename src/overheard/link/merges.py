@@ -84,7 +84,8 @@ def merge(
                 EntityMerge.action == MERGE, EntityMerge.entity_id == other.id
             )
         ).all()
-        keys = tuple(dict.fromkeys(k for k in [other.key, *earlier] if k))
+        # An entity made by hand may have no key: its id stands for one.
+        keys = tuple(dict.fromkeys(k for k in [other.key or f"entity:{other.id}", *earlier] if k))
         moved = _repoint(s, other.id, keep.id)
         known = {n.get("name") for n in keep.names or []}
         extra = [n for n in other.names or [] if n.get("name") not in known]
@@ -149,7 +150,8 @@ def split(
                     setattr(ev, f"{role}_entity_id", new.id)
         entity.names = [n for n in entity.names or [] if n.get("name") != name]
         s.info.pop(_DECISIONS, None)
-        s.add(EntityMerge(action=SPLIT, key=entity.key, entity_id=new.id, name=name,
+        s.add(EntityMerge(action=SPLIT, key=entity.key or f"entity:{entity.id}",
+                          entity_id=new.id, name=name,
                           actor=actor, note=note))  # fmt: skip
         return Decision(SPLIT, new.id, entity.id, (key,), len(mentions))
 
