@@ -138,7 +138,8 @@ def cli(ctx: click.Context, case_dir: Path, debug: bool) -> None:
     "--analyze/--no-analyze",
     default=True,
     show_default=True,
-    help="Find entities, statements and events now (needs the text extra).",
+    help="Analyse now: entities, statements, events, embeddings, copies, claims (every stage "
+    "after transcription; needs the text extra).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome of every input as JSON.")
 @click.pass_obj
@@ -174,9 +175,13 @@ def ingest(
     case = state.open_case(create=True)
     ingestor = Ingestor(case, settings, source=source, encoding=encoding, workers=workers)
     report = _run_with_progress(ingestor, list(paths), quiet=as_json)
-    skip = [n for n, wanted in (("transcribe", transcribe), ("analyse", analyze)) if not wanted]
+    from overheard.pipeline import registry
+
+    # --no-analyze leaves every stage after transcription for 'overheard process'.
+    only = [n for n in registry.names() if analyze or n == "transcribe"]
+    skip = [] if transcribe else ["transcribe"]
     runner = _runner(case, settings, workers=workers, asr_model=asr_model, translate=translate)
-    stages = _run_stages(runner, skip=skip, quiet=as_json)
+    stages = _run_stages(runner, only=only, skip=skip, quiet=as_json, expand=False)
     if as_json:
         click.echo(
             json.dumps(
@@ -304,6 +309,7 @@ def _run_stages(
     redo: bool | set[str] = False,
     required: bool = False,
     quiet: bool = False,
+    expand: bool = True,
 ) -> Any:
     """Every registered stage (or ``only`` these, then the stages that read them) over what
     is pending, with a progress bar each; a stage whose extra is missing is a note on stderr
@@ -313,7 +319,7 @@ def _run_stages(
     from overheard.pipeline import registry
 
     names = [n for n in (only or registry.names()) if n not in (skip or [])]
-    if only:
+    if only and expand:
         for name in only:
             registry.stage_class(name)  # an unknown name is a clear error
         # A stage run again makes the stages that read it pending: they run after it.
