@@ -53,7 +53,7 @@ TRAIN_AT = 20_000
 REBUILD_GROWTH = 4
 # Fraction of the cells a query searches, and the fewest (measured: docs/BENCHMARKS.md).
 PROBE_FRACTION = 0.03
-MIN_PROBES = 8
+MIN_PROBES = 16
 # k-means: a sample of this many vectors per cell, these many rounds.
 SAMPLE_PER_CELL = 40
 KMEANS_ROUNDS = 10
