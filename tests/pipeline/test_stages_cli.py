@@ -44,6 +44,9 @@ def test_stages_lists_versions_and_pending(run, samples):
 
     result = run("process", "--stage", "analyse")
     assert result.exit_code == 0 and "analysed 6 document(s)" in result.output
+    assert "linked" in result.output  # the claims read the analysis: they ran after it
+    rest = run("process").output  # what --no-analyze left and --stage analyse did not read
+    assert "analysed" not in rest and "linked" not in rest
     assert run("process").output.strip() == "nothing to process"
     again = json.loads(run("process", "--stage", "analyse", "--redo", "--json").output)
     assert len(again["stages"]["analyse"]) == 6 and again["summaries"]["analyse"]

