@@ -8,6 +8,7 @@ Corpora: the VOA stories (English) and Collection5 articles (Russian). Rows, eac
     natasha's NER tagger), the bar the analysis is measured against;
 (b) one text at a time as analysis ran before batching: spaCy's whole pipeline on every text
     and again on its opening for the dateline; natasha's ``Doc`` segmented and tagged per text;
+    no memory of names or dates across texts;
 (c) ``analyze()``, one text at a time (spaCy's parse only where the extractors look);
 (d) ``analyze_batch()`` over the whole corpus in this process;
 (e) ``analyze_batch()`` in a pool of ``--workers`` spawned processes, each held to one
@@ -83,15 +84,16 @@ def _ner_alone(lang: str) -> Callable[[Sequence[str]], Any]:
 
 
 def _before(text: str, lang: str) -> Any:
-    """One text as analysis ran it before batching (the pipeline then found the dateline by
-    analysing the opening again)."""
+    """One text as analysis ran it before batching: nothing remembered from other texts, and
+    the dateline found by analysing the opening again (as the pipeline then did)."""
     from natasha import Doc
 
     from overheard.text import models
-    from overheard.text.analyze import AnalysisInput, analyze_parsed
+    from overheard.text.analyze import AnalysisInput, analyze_parsed, clear_caches
     from overheard.text.dates import DATELINE_CHARS, date_spans, dateline
     from overheard.text.english_parse import full_parse
 
+    clear_caches()
     opening = text[:DATELINE_CHARS]
     if lang == "en":
         dateline(opening, lang, date_spans(opening, lang, full_parse(opening)))

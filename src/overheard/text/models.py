@@ -66,8 +66,9 @@ def natasha_ru() -> Natasha:
 
 def limit_threads(threads: int = 1) -> dict[str, int]:
     """Hold this process to ``threads`` BLAS/OpenMP/torch threads: a pool worker calls it
-    before loading models. Two workers on two cores, each with a thread per core, ran
-    Russian analysis twice as slow as one process; held to one thread each, 1.7x as fast.
+    before loading models. In issue 8's two-process prototype, Russian analysis ran twice as
+    slow as in one process until each worker was held to one thread (then 117 documents/s
+    against 68).
 
     The environment variables reach libraries loaded later; threadpoolctl (when installed)
     resizes the ones already loaded, numpy's OpenBLAS included. Returns each loaded library's
