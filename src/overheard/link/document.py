@@ -31,7 +31,11 @@ _KNOWN_KEYS = ("geonames:", "place:", "ORG:")
 
 def document_keys(result: Any, session: Session | None = None) -> list[str]:
     """The case key of each of ``result.entities`` (a ``TextAnalysis``), in order. May add
-    entities to ``result`` and re-point its mentions and statements (metonymy, splits)."""
+    entities to ``result`` and re-point its mentions and statements (metonymy, splits).
+
+    Without a session this is a function of the document alone (the analysis stage runs it
+    in its worker processes); the analyst's splits, which live in the case, are applied after
+    by ``apply_splits``."""
     lang = result.lang
     spans.join_names(result)
     _governments(result)
@@ -42,6 +46,14 @@ def document_keys(result: Any, session: Session | None = None) -> list[str]:
         _apply_splits(session, result, keys)
     _repoint_speakers(result)
     return keys
+
+
+def apply_splits(session: Session, result: Any, keys: list[str]) -> None:
+    """The analyst's splits recorded in the case, on keys ``document_keys`` made without a
+    session (``keys`` and ``result`` change in place). Nothing to do in a case without splits."""
+    if merges.decisions(session)[1]:
+        _apply_splits(session, result, keys)
+        _repoint_speakers(result)
 
 
 def _key(ref: EntityRef, lang: str, mentions: list[Any]) -> str:

@@ -177,7 +177,20 @@ def resolve(s: Session, key: str) -> int | None:
     found = s.scalars(select(Entity.id).where(Entity.key == key).limit(1)).first()
     if found is not None:
         return found
-    person = re.fullmatch(r"PERSON:(?:(\w) )?([a-z0-9]+)", key)
+    return namesake(s, key)
+
+
+def is_person_key(key: str) -> bool:
+    return _PERSON_KEY.fullmatch(key) is not None
+
+
+_PERSON_KEY = re.compile(r"PERSON:(?:(\w) )?([a-z0-9]+)")
+
+
+def namesake(s: Session, key: str) -> int | None:
+    """``resolve``'s last step, for a key no merge and no entity has: the one person a bare
+    surname names, or the bare surname's entity a full name takes over."""
+    person = _PERSON_KEY.fullmatch(key)
     if person is None:
         return None
     initial, surname = person.groups()

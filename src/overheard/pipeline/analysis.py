@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, union
+from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, union
 from sqlalchemy.orm import Session
 
-from overheard.link.document import document_keys
-from overheard.link.merges import resolve
+from overheard.link.document import apply_splits, document_keys
+from overheard.link.merges import decisions, is_person_key, namesake
 from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig
 from overheard.store.blobs import BlobStore
 from overheard.store.schema import (
@@ -64,6 +64,16 @@ class TextResult:
     # The date its dateline gives, for a text without a publication date: what anchored its
     # relative dates, and what dates it on the claim board.
     dateline: datetime | None
+    # The case key of each of analysis.entities (link.document.document_keys), made in the
+    # worker: the writer only looks them up.
+    keys: list[str]
+
+
+@dataclass(frozen=True)
+class UtteranceResult:
+    segment_id: int
+    analysis: Any  # TextAnalysis
+    keys: list[str]
 
 
 def analysable() -> ColumnElement[bool]:
@@ -93,6 +103,8 @@ class AnalysisStage(Stage):
         "overheard.pipeline.analysis",
     )
     batch_size = 16
+    # spaCy's small English model, natasha and the rules use no torch.
+    worker_blocks = ("torch",)
 
     def __init__(self, config: StageConfig) -> None:
         super().__init__(config)
@@ -162,9 +174,14 @@ class AnalysisStage(Stage):
         for item in items:
             if isinstance(item, TextJob):
                 analysis = next(results)
-                yield TextResult(analysis, None if item.date else analysis.anchor)
+                keys = document_keys(analysis)
+                yield TextResult(analysis, None if item.date else analysis.anchor, keys)
             else:
-                yield [(seg_id, next(results)) for seg_id, _text, _lang in item.utterances]
+                utterances = []
+                for seg_id, _text, _lang in item.utterances:
+                    analysis = next(results)
+                    utterances.append(UtteranceResult(seg_id, analysis, document_keys(analysis)))
+                yield utterances
 
     def write(self, session: Session, document_id: int, result: Any, run_id: int) -> Outcome:
         doc = session.get(Document, document_id)
@@ -173,20 +190,22 @@ class AnalysisStage(Stage):
             session.execute(delete(model).where(model.document_id == document_id))
         cache = self._entities
         counts = {"mentions": 0, "statements": 0, "events": 0}
-        if doc.kind == "text":
-            locate = _locator(list(doc.segments))
-            _store(session, doc, result.analysis, run_id, cache, counts, segment_of=locate)
-            meta = {k: v for k, v in (doc.meta or {}).items() if k != "dateline"}
-            if result.dateline is not None:
-                meta["dateline"] = result.dateline.isoformat()
-            doc.meta = meta
-        else:
-            segments = {seg.id: seg for seg in doc.segments}
-            for seg_id, analysis in result:
-                seg = segments.get(seg_id)
-                if seg is not None:
-                    _store(session, doc, analysis, run_id, cache, counts,
-                           segment_of=_fixed(seg), utterance=seg)  # fmt: skip
+        with session.no_autoflush:
+            if doc.kind == "text":
+                locate = _locator(list(doc.segments))
+                _store(session, doc, result.analysis, result.keys, run_id, cache, counts,
+                       segment_of=locate)  # fmt: skip
+                meta = {k: v for k, v in (doc.meta or {}).items() if k != "dateline"}
+                if result.dateline is not None:
+                    meta["dateline"] = result.dateline.isoformat()
+                doc.meta = meta
+            else:
+                segments = {seg.id: seg for seg in doc.segments}
+                for utterance in result:
+                    seg = segments.get(utterance.segment_id)
+                    if seg is not None:
+                        _store(session, doc, utterance.analysis, utterance.keys, run_id, cache,
+                               counts, segment_of=_fixed(seg), utterance=seg)  # fmt: skip
         return Outcome(self.name, document_id, doc.title, counts=counts)
 
     def finish(self, session: Session) -> None:
@@ -254,44 +273,70 @@ def _fixed(segment: Segment) -> Callable[[int], Segment | None]:
     return same
 
 
-def _entity_id(
-    s: Session, cache: dict[str, int], ref: Any, key: str, lang: str, run_id: int
-) -> int:
-    """The case entity for a document's entity: found by its cross-script key, through the
-    analyst's merges (``link.merges.resolve``), or created."""
-    entity = s.get(Entity, cache[key]) if key in cache else None
-    if entity is None:
-        found = resolve(s, key)
-        entity = s.get(Entity, found) if found is not None else None
-    if entity is None:
-        entity = Entity(
-            type=ref.type, name=ref.name, key=key, names=[], external_ids={}, run_id=run_id
-        )
-        s.add(entity)
-        s.flush()
-    cache[key] = entity.id
-    known = {n["name"] for n in entity.names or []}
-    new_names = [{"name": n, "lang": lang} for n in ref.names if n not in known]
-    if new_names:
-        entity.names = [*(entity.names or []), *new_names]
-    if ref.external_ids:
-        entity.external_ids = {**(entity.external_ids or {}), **ref.external_ids}
-    return entity.id
+def _entity_ids(
+    s: Session,
+    cache: dict[str, int],
+    refs: Sequence[Any],
+    keys: Sequence[str],
+    lang: str,
+    run_id: int,
+) -> list[int]:
+    """The case entity of each of a document's entities: the one this run gave its key, else
+    the analyst's latest merge of that key, else the entity with that key, else a person's
+    namesake (``link.merges.resolve``: a bare surname's one full name), else a new entity. The
+    candidates are read in two queries for the whole document, not one per entity."""
+    merged = decisions(s)[0]
+    by_id: dict[int, Entity] = {}
+    ids = {i for k in keys for i in (cache.get(k), merged.get(k)) if i is not None}
+    if ids:
+        by_id = {e.id: e for e in s.scalars(select(Entity).where(Entity.id.in_(ids)))}
+    by_key: dict[str, Entity] = {}
+    unknown = {k for k in keys if cache.get(k) not in by_id and merged.get(k) not in by_id}
+    if unknown:
+        for e in s.scalars(select(Entity).where(Entity.key.in_(unknown))):
+            by_key.setdefault(e.key or "", e)
+    entities: list[Entity] = []
+    for ref, key in zip(refs, keys, strict=True):
+        entity = by_id.get(cache.get(key, -1)) or by_id.get(merged.get(key, -1)) or by_key.get(key)
+        if entity is None and is_person_key(key):
+            if any(e.id is None and e.type == "PERSON" for e in entities):
+                s.flush()  # the namesakes include this document's new people
+            found = namesake(s, key)
+            entity = s.get(Entity, found) if found is not None else None
+        if entity is None:
+            entity = Entity(
+                type=ref.type, name=ref.name, key=key, names=[], external_ids={}, run_id=run_id
+            )
+            s.add(entity)
+        by_key[key] = entity
+        entities.append(entity)
+        known = {n["name"] for n in entity.names or []}
+        new_names = [{"name": n, "lang": lang} for n in ref.names if n not in known]
+        if new_names:
+            entity.names = [*(entity.names or []), *new_names]
+        if ref.external_ids:
+            entity.external_ids = {**(entity.external_ids or {}), **ref.external_ids}
+    if any(e.id is None for e in entities):
+        s.flush()  # the new entities' ids, in one statement
+    for key, entity in zip(keys, entities, strict=True):
+        cache[key] = entity.id
+    return [e.id for e in entities]
 
 
 def _store(
     s: Session,
     doc: Document,
     result: Any,
+    keys: list[str],
     run_id: int,
     cache: dict[str, int],
     counts: dict[str, int],
     segment_of: Callable[[int], Segment | None],
     utterance: Segment | None = None,
 ) -> None:
-    keys = document_keys(result, s)
-    entity_ids = [_entity_id(s, cache, ref, key, result.lang, run_id)
-                  for ref, key in zip(result.entities, keys, strict=True)]  # fmt: skip
+    apply_splits(s, result, keys)
+    entity_ids = _entity_ids(s, cache, result.entities, keys, result.lang, run_id)
+    rows: dict[type, list[dict[str, Any]]] = {Mention: [], Statement: [], Event: []}
     places = {p.mention: p for p in result.places}
     for i, m in enumerate(result.mentions):
         seg = segment_of(m.start)
@@ -307,8 +352,8 @@ def _store(
                             "candidates": [[c.geonameid, round(c.score, 3)]
                                            for c in place.candidates[:5]]},
                 }  # fmt: skip
-        s.add(
-            Mention(
+        rows[Mention].append(
+            dict(
                 document_id=doc.id, segment_id=seg.id if seg else None,
                 start_char=m.start, end_char=m.end, text=m.text, label=m.label,
                 normal=m.normal, entity_id=entity_ids[m.entity] if m.entity is not None else None,
@@ -318,8 +363,8 @@ def _store(
         counts["mentions"] += 1
     for d in result.dates:
         seg = segment_of(d.start)
-        s.add(
-            Mention(
+        rows[Mention].append(
+            dict(
                 document_id=doc.id, segment_id=seg.id if seg else None, start_char=d.start,
                 end_char=d.end, text=d.text, label="DATE",
                 normal=d.value.isoformat() if d.value else None, source="dates", confidence=0.8,
@@ -329,8 +374,8 @@ def _store(
         counts["mentions"] += 1
     if utterance is not None:
         text = utterance.text.strip()
-        s.add(
-            Statement(
+        rows[Statement].append(
+            dict(
                 document_id=doc.id, segment_id=utterance.id,
                 speaker_text=f"Speaker {utterance.speaker}" if utterance.speaker else None,
                 act="question" if text.endswith("?") else "assert", content=utterance.text,
@@ -343,8 +388,8 @@ def _store(
     for st in result.statements:
         seg = segment_of(st.content.start)
         antecedent = st.speaker_antecedent
-        s.add(
-            Statement(
+        rows[Statement].append(
+            dict(
                 document_id=doc.id, segment_id=seg.id if seg else None,
                 speaker_text=_clean(st.speaker.text) if st.speaker else _own_voice(st, doc),
                 speaker_antecedent=_clean(antecedent.text) if antecedent else None,
@@ -375,8 +420,8 @@ def _store(
             m = by_span.get((span.start, span.end)) if span else None
             return entity_ids[m.entity] if m is not None and m.entity is not None else None
 
-        s.add(
-            Event(
+        rows[Event].append(
+            dict(
                 document_id=doc.id, segment_id=seg.id if seg else None, type=ev.type,
                 mode=ev.mode, context=context,
                 actor_text=ev.actor.text if ev.actor else None, actor_entity_id=entity_for(ev.actor),
@@ -391,3 +436,6 @@ def _store(
             )
         )  # fmt: skip
         counts["events"] += 1
+    for model, values in rows.items():
+        if values:  # one INSERT of many rows (executemany), not one ORM object each
+            s.execute(insert(model), values)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from importlib import import_module
@@ -37,14 +38,16 @@ def start(stage: Stage, workers: int) -> ProcessPoolExecutor:
         workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(target, stage.config),
+        initargs=(target, stage.config, type(stage).worker_blocks),
     )
 
 
-def _init_worker(target: str, config: StageConfig) -> None:
+def _init_worker(target: str, config: StageConfig, blocks: Sequence[str] = ()) -> None:
     global _stage
     for name in _THREAD_VARIABLES:
         os.environ[name] = "1"
+    for name in blocks:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type] # then importing it raises ImportError
     die_with_parent()
     module, _, attr = target.partition(":")
     _stage = getattr(import_module(module), attr)(config)

@@ -94,6 +94,10 @@ class Stage(ABC):
     # uses every core by itself (Whisper) runs in the writing process instead.
     parallel: ClassVar[bool] = True
     batch_size: ClassVar[int] = 16
+    # Optional modules its worker processes block before loading anything: a library that
+    # imports one only if it is installed (thinc, under spaCy, imports torch: 1.4 s of every
+    # worker's start) then goes without. Only for modules the stage's models never use.
+    worker_blocks: ClassVar[tuple[str, ...]] = ()
     redo_on_new_version: ClassVar[bool] = True
     # Reads the text lexicons (text/lexicons/ and the case's CASE/lexicons/ overrides): their
     # fingerprint is part of its version.
