@@ -96,8 +96,51 @@ def test_index_links_to_the_nearest_claim_that_nothing_contradicts():
     assert linking.link(index, _unit(4), linking.Features()).claim_id is None
 
     index.remove([10])
-    assert len(index) == 1 and 1 not in index.seeds
+    assert len(index) == 1 and 1 not in index.profiles
     assert linking.link(index, close, killed).claim_id is None
+
+
+def test_a_claim_is_scored_as_a_whole_not_by_its_nearest_member():
+    """Single-link chaining: a statement close to one member of a claim (the member that
+    linked it to a neighbouring proposition) but far from the rest does not join it."""
+    index = linking.ClaimIndex()
+    core = _unit(20)
+    for i in range(3):
+        index.add(
+            linking.Member(i, claim_id=1, features=linking.Features()), _unit(30 + i, core, 0.2)
+        )
+    bridge = _unit(33, near=core, noise=0.45)
+    index.add(linking.Member(3, claim_id=1, features=linking.Features()), bridge)
+    beyond = bridge + (bridge - core)
+    edge = beyond / np.linalg.norm(beyond)
+    # Nearest-member linking would have taken it ...
+    assert float(edge @ bridge) >= linking.THRESHOLD
+    # ... but most of the claim is far from it: a new claim.
+    assert float(np.mean(index.matrix() @ edge)) < 0.8
+    assert linking.link(index, edge, linking.Features()).claim_id is None
+    # One close to the claim's core joins.
+    inside = _unit(41, near=core, noise=0.2)
+    assert linking.link(index, inside, linking.Features()).claim_id == 1
+
+
+def test_a_statement_must_agree_with_every_members_figures():
+    index = linking.ClaimIndex()
+    base = _unit(50)
+    index.add(
+        linking.Member(1, claim_id=7, features=linking.features("the depot burned", "en")), base
+    )
+    index.add(linking.Member(2, claim_id=7, features=linking.features("12 servicemen were killed", "en")),
+              _unit(51, base, 0.1))  # fmt: skip
+    close = _unit(52, near=base, noise=0.05)
+    # Nearest to the member without figures, but the claim says 12: three is another claim.
+    assert (
+        linking.link(index, close, linking.features("three employees were killed", "en")).claim_id
+        is None
+    )
+    assert (
+        linking.link(index, close, linking.features("twelve soldiers were killed", "en")).claim_id
+        == 7
+    )
 
 
 def test_label_prefers_an_asserting_english_member():
