@@ -163,3 +163,30 @@ def test_proposition_text_drops_negators_only():
     assert (
         linking.proposition_text("not only drones hit the port") == "not only drones hit the port"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "These are not volunteers or adventurers. This is a regular battalion of the army",
+        "The vehicles are consistent with armoured personnel carriers, not farm machinery",
+        "служат по контракту, а не в составе белорусских подразделений",
+        "Це не навчання — це справжня війна",
+    ],
+)
+def test_a_negation_that_only_contrasts_does_not_deny(text):
+    assert not linking.negated(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There are no troops there. This is a lie.",
+        "This is not true. This is a fabrication",
+        "Белорусских военнослужащих там нет. Это очередной вброс",
+        "Никаких военных там не было, а сообщения о погибших — ложь",
+        "The depot was not hit. It was a fake",
+    ],
+)
+def test_a_denial_followed_by_a_dismissal_still_denies(text):
+    assert linking.negated(text)

@@ -113,12 +113,85 @@ def _number_words() -> list[tuple[re.Pattern[str], float, bool]]:
     ]
 
 
+@dataclass(frozen=True)
+class _Negation:
+    negators: frozenset[str]
+    exceptions: tuple[tuple[str, ...], ...]
+    # A word joining a contrast just before the negator (", а не X", ", but not X").
+    before: frozenset[str]
+    # What opens the next sentence or dash clause of a contrast ("not X. This is Y").
+    after: tuple[tuple[str, ...], ...]
+
+
 @lexicon.cached
-def _negation() -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+def _negation() -> _Negation:
     rows = lexicon.table("negation")
-    negators = frozenset(r["phrase"] for r in rows if r["use"] == "negator")
-    exceptions = tuple(tuple(r["phrase"].split()) for r in rows if r["use"] == "except")
-    return negators, exceptions
+
+    def phrases(use: str) -> list[str]:
+        return [r["phrase"] for r in rows if r["use"] == use]
+
+    return _Negation(
+        frozenset(phrases("negator")),
+        tuple(tuple(p.split()) for p in phrases("except")),
+        frozenset(phrases("contrast-before")),
+        tuple(tuple(p.split()) for p in phrases("contrast-after")),
+    )
+
+
+# The start of the next sentence or dash clause after a negator, and its first words.
+_NEXT_CLAUSE = re.compile(r"(?:[.;:!?]\s+|\s[—–]\s*)((?:[^\W\d][\w'’-]*\s*){1,2})", re.UNICODE)
+
+
+def _contrast_follows(text: str, start: int, end: int, lex: _Negation) -> bool:
+    """ "These are not volunteers. This is a regular battalion", «Это не учения — это война»:
+    the negator's sentence opens as the next clause does (a demonstrative saying what
+    something is), and the next clause names the alternative rather than dismissing what was
+    said ("This is not true. This is a fabrication" denies)."""
+    clause = _NEXT_CLAUSE.search(text, end, min(len(text), end + 120))
+    if clause is None:
+        return False
+    opening = tuple(_fold(w) for w in _WORD.findall(clause.group(1)))
+    if not any(opening[: len(a)] == a for a in lex.after):
+        return False
+    sentence = re.split(r"[.;:!?]\s+|\s[—–]\s*", text[:start])[-1]
+    first = _fold(next(iter(_WORD.findall(sentence)), ""))
+    if first not in {a[0] for a in lex.after}:
+        return False
+    from overheard.text.statements.dismissal import dismissal_pattern
+    from overheard.text.statements.draft import fold
+
+    rest = re.split(r"[.;!?]\s+", text[clause.start(1) :])[0]
+    return not any(dismissal_pattern(lang).search(fold(rest)) for lang in ("en", "ru"))
+
+
+def _negators(text: str) -> list[tuple[int, int]]:
+    """The spans of the words that negate what ``text`` says. Not a negator in one of its
+    fixed phrases ("not only", «не менее»), nor one that only contrasts: "armoured
+    personnel carriers, not farm machinery", «по контракту, а не …», "These are not
+    volunteers. This is a regular battalion" all assert what they say."""
+    lex = _negation()
+    words = list(_WORD.finditer(text))
+    folded = [_fold(m.group()) for m in words]
+    found = []
+    for i, word in enumerate(folded):
+        if not (word in lex.negators or word.endswith("n't")):
+            continue
+        if any(tuple(folded[i : i + len(e)]) == e for e in lex.exceptions):
+            continue
+        start, end = words[i].span()
+        before = text[:start].rstrip()
+        if before.endswith((",", "—", "–")):
+            continue  # ", not X"
+        if (
+            i
+            and folded[i - 1] in lex.before
+            and text[: words[i - 1].start()].rstrip().endswith(",")
+        ):
+            continue  # ", а не X", ", but not X"
+        if _contrast_follows(text, start, end, lex):
+            continue  # "These are not X. This is Y"
+        found.append((start, end))
+    return found
 
 
 def numbers(text: str) -> tuple[float, ...]:
@@ -165,31 +238,15 @@ def concepts(text: str, lang: str) -> tuple[tuple[str, str], ...]:
 
 def negated(text: str) -> bool:
     """Does the content negate what it says? ("no foreign troops", «никаких … нет»)."""
-    words = [_fold(w) for w in _WORD.findall(text)]
-    negators, exceptions = _negation()
-    for i, word in enumerate(words):
-        if word in negators or word.endswith("n't"):
-            if any(tuple(words[i : i + len(e)]) == e for e in exceptions):
-                continue
-            return True
-    return False
+    return bool(_negators(text))
 
 
 def proposition_text(text: str) -> str:
     """What is embedded for linking: the content without its negators, so "there are no
     Belarusian troops there" sits next to "Belarusian troops are there" (the stance keeps the
     negation; measured on the claims corpus: B-cubed +0.02)."""
-    negators, exceptions = _negation()
-    words = [m for m in _WORD.finditer(text)]
-    drop = []
-    folded = [_fold(m.group()) for m in words]
-    for i, word in enumerate(folded):
-        if (word in negators or word.endswith("n't")) and not any(
-            tuple(folded[i : i + len(e)]) == e for e in exceptions
-        ):
-            drop.append(words[i].span())
     out, last = [], 0
-    for a, b in drop:
+    for a, b in _negators(text):
         out.append(text[last:a])
         last = b
     out.append(text[last:])
