@@ -109,3 +109,5 @@ def test_claims_subset_first_storyline():
     assert result["claims_bcubed_f1"] >= 0.5, result
     assert result["stance_accuracy"] >= 0.6, result
     assert result["claims_bcubed_f1"] >= result["baseline_cosine_bcubed_f1"] - 0.05, result
+    assert isinstance(result["entity_linking_f1"], float), result  # scored, not "not available"
+    assert result["entity_linking_f1"] >= 0.5, result
