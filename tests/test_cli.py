@@ -51,6 +51,10 @@ def test_ingest_search_show_export(run, samples, tmp_path):
     assert shown["segments"] and shown["source"]["name"] == "samples"
     text = run("show", doc_id.split(":")[1]).output
     assert "Перехват" in text
+    # Each statement names its claim (where the claims stage ran: it needs the embeddings).
+    for st in shown["statements"]:
+        if st.get("claim_id"):
+            assert st["claim_id"] in text
 
     out = tmp_path / "record.jsonl"
     assert run("export", "--format", "jsonl", "-o", str(out)).exit_code == 0

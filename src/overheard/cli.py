@@ -724,15 +724,16 @@ def _print_analysis(
         out.print("\n[bold]Who said what[/]")
         for st in statements:
             speaker = st["speaker"]["text"] or "(unattributed)"
-            if st["speaker_antecedent"]:
+            if st["speaker_antecedent"] and st["speaker_antecedent"] != st["speaker"]["text"]:
                 speaker += f" (→ {st['speaker_antecedent']})"
             flags = ("direct" if st["direct"] else "reported") + (
                 f", hedged: {', '.join(st['hedges'])}" if st["hedged"] else ""
             )
             content = " ".join(st["content"].split())
             content = content if len(content) < 160 else content[:157] + "…"
+            claim = f" [dim]→ {st['claim_id']}[/]" if st.get("claim_id") else ""
             out.print(f"  [cyan]{escape(speaker)}[/] [bold]{st['act']}[/] [dim]({flags})[/]: "
-                      f"{escape(content)}")  # fmt: skip
+                      f"{escape(content)}{claim}")  # fmt: skip
     if events:
         out.print("\n[bold]Events[/]")
         for ev in events:
