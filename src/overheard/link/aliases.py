@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from overheard.link import morph, places
+from overheard.link import places
 from overheard.link.names import words
-from overheard.text import lexicon
+from overheard.text import lexicon, morph
 
 TABLE = "entity_aliases"
 _GLUE = frozenset({"of", "the", "and", "for"})

@@ -20,8 +20,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from overheard.link import aliases, merges, morph, places, spans
+from overheard.link import aliases, merges, places, spans
 from overheard.link.names import entity_key, words
+from overheard.text import morph
 from overheard.text.records import EntityRef, PlaceCandidate
 
 _PLACE_KEYS = ("geonames:", "place:", "PLACE:")

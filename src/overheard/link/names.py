@@ -7,7 +7,7 @@ Keys are deliberately coarse within a type (a person is first initial + surname,
 in the person's gender; a unit is its kind + designator): the cost is an occasional merge
 of two namesakes, which the entity page shows with every name and mention and an analyst can
 split, against the far commoner failure of one person split into five entities by
-transliteration. Words are put in their dictionary form first (``link.morph``), then
+transliteration. Words are put in their dictionary form first (``text.morph``), then
 romanised (anyascii: every script, including Latin with diacritics, "Zielińska") and folded to
 a spelling skeleton. Organisations named in the alias lexicon key by what they are and the
 country they belong to (``link.aliases``); places key by their gazetteer id
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from overheard.link import morph
+from overheard.text import morph
 
 # Latin spelling variants folded to one skeleton (longest first): the romanisation systems
 # and the press disagree on exactly these (Zelenskyy/Zelensky/Zelenskiy, Kharkiv/Harkiv,

@@ -14,8 +14,8 @@ import re
 from functools import cache
 from typing import Any
 
-from overheard.link import morph
 from overheard.link.names import words
+from overheard.text import morph
 
 # A one-word "person" or "organisation" is read as a place only where the gazetteer knows it
 # as a country or a city at least this big (natasha takes «України», «Харкові» for people);

@@ -17,8 +17,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from overheard.link import aliases, morph, places
-from overheard.text import lexicon
+from overheard.link import aliases, places
+from overheard.text import lexicon, morph
 from overheard.text.records import EntityRef, Mention, PlaceResolution, Span
 
 _ORG_LABELS = ("ORG", "GROUP", "PERSON", "NORP", "LOC")

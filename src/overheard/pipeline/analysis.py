@@ -94,7 +94,6 @@ class AnalysisStage(Stage):
     code = (
         "overheard.text",
         "overheard.link.names",
-        "overheard.link.morph",
         "overheard.link.aliases",
         "overheard.link.places",
         "overheard.link.spans",

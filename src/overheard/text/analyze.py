@@ -26,6 +26,7 @@ from overheard.text.models import model_versions
 from overheard.text.places import gazetteer, resolve_places
 from overheard.text.records import COMPONENT, VERSION, TextAnalysis
 from overheard.text.statements import extract_statements
+from overheard.text.statements.voice import frame_mentions
 
 SUPPORTED = ("en", "ru", "uk")
 # Texts analysed together: spaCy's and natasha's batches, and the Docs held at once.
@@ -92,6 +93,9 @@ def analyze_parsed(
     lang = item.lang if item.lang in SUPPORTED else "en"
     text = item.text
     mentions = extract_mentions(text, lang, doc, ner_spans=ner_spans)
+    framed = frame_mentions(text, lang, mentions, item.source)
+    if framed:
+        mentions = sorted([*mentions, *framed], key=lambda m: (m.start, m.end))
     entities = link_mentions(mentions)
     places = resolve_places(text, mentions)
     for place in places:

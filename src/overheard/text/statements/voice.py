@@ -262,10 +262,9 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def _transcript(
-    text: str, lang: str, mentions: Sequence[Mention], source: str | None
-) -> tuple[list[Voice], list[tuple[int, int]]]:
-    """(answer turns, question and host turns) of a transcript; nothing for other texts."""
+def _labels(text: str, lang: str) -> list[tuple[re.Match[str], str | None]]:
+    """A transcript's speaker labels with their roles (question, host, answer; None: a name),
+    in order; nothing for a text that is not a transcript."""
     labels = []
     for m in _LABEL.finditer(text):
         label = m.group("label")
@@ -281,7 +280,15 @@ def _transcript(
         labels.append((m, role))
     names = [fold(m.group("label")).casefold() for m, role in labels if role is None]
     if len(labels) < 2 or not (any(role for _, role in labels) or len(set(names)) < len(names)):
-        return [], []
+        return []
+    return labels
+
+
+def _transcript(
+    text: str, lang: str, mentions: Sequence[Mention], source: str | None
+) -> tuple[list[Voice], list[tuple[int, int]]]:
+    """(answer turns, question and host turns) of a transcript; nothing for other texts."""
+    labels = _labels(text, lang)
     voices, silent = [], []
     for i, (m, role) in enumerate(labels):
         end = labels[i + 1][0].start() if i + 1 < len(labels) else len(text)
@@ -598,3 +605,47 @@ def _voice_sentences(
         prev, pending = _own(text, lang, where, voice, True), None
         out.append(prev)
     return out
+
+
+def frame_mentions(
+    text: str, lang: str, mentions: Sequence[Mention], source: str | None
+) -> list[Mention]:
+    """Names in a text's frame rather than its sentences, which the NER models (trained on
+    running text) miss: the places of a wire dateline ("KYIV/MOSCOW, March 12 (Baltic
+    Wire) -"), a transcript's speaker labels ("MELNYK:", «Г. П. Широков:»), and the publishing
+    source's own name and handle where the text gives them ("@kursk_ne_spit", «Курск не
+    спит»). Each new mention overlaps none of ``mentions``; the source's name and handle
+    share one normal form, so they make one entity."""
+    taken = [(m.start, m.end) for m in mentions]
+    found: list[Mention] = []
+
+    def add(start: int, end: int, label: str, normal: str, confidence: float) -> None:
+        if start >= end or any(overlaps((start, end), t) for t in taken):
+            return
+        taken.append((start, end))
+        found.append(Mention(start, end, text[start:end], label, normal, "frame", confidence))
+
+    dateline = _DATELINE.match(text)
+    if dateline is not None:
+        from overheard.text.places import gazetteer
+
+        head = text[dateline.start() : text.index(",", dateline.start())]
+        for part in re.finditer(rf"[{_UP}][{_UP}'’. -]*[{_UP}]", head):
+            name = " ".join(w.capitalize() for w in part.group().split())
+            if gazetteer().resolve(name):
+                at = dateline.start() + part.start()
+                add(at, at + len(part.group()), "GPE", name, 0.9)
+    for m, role in _labels(text, lang):
+        label = m.group("label")
+        if role is not None or len(label.split()) > 3:
+            continue
+        normal = " ".join(w.capitalize() for w in label.split()) if label.isupper() else label
+        add(m.start("label"), m.end("label"), "PERSON", normal, 0.8)
+    names = _source_names(source)
+    if names:
+        normal = next((n for n in names if not _HANDLE.fullmatch(n)), names[0])
+        for name in names:
+            pattern = re.compile(rf"(?<![\w@]){re.escape(name)}(?!\w)", re.IGNORECASE)
+            for hit in pattern.finditer(text):
+                add(hit.start(), hit.end(), "ORG", normal, 0.9)
+    return found
