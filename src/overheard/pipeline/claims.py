@@ -118,7 +118,9 @@ class ClaimsStage(Stage):
                     st.id,
                     st.content,
                     st.act,
-                    languages.get(st.segment_id) or document.language or "en",
+                    (languages.get(st.segment_id) if st.segment_id is not None else None)
+                    or document.language
+                    or "en",
                     tuple(
                         (m.start_char - start, m.end_char - start)
                         for m in inside

@@ -136,7 +136,7 @@ class CopiesStage(Stage):
         candidates = index.near(sk)
         if vectors is not None:
             candidates += index.across(copies.document_vector(vectors), doc.language)
-        links = []
+        links: list[dict[str, Any]] = []
         for other_id in dict.fromkeys(candidates):
             other = _text(session, other_id, self._embedder)
             if other is None or other_id == document_id:
@@ -148,7 +148,7 @@ class CopiesStage(Stage):
                      "score": round(verdict.score, 4), **verdict.detail}
                 )  # fmt: skip
         row.links = links
-        _regroup(session, doc, {link["document_id"]: link["score"] for link in links})
+        _regroup(session, doc, {int(ln["document_id"]): float(ln["score"]) for ln in links})
         index.add(
             document_id,
             sk,
@@ -178,7 +178,8 @@ class CopiesStage(Stage):
         if self._synced:
             assert self._index is not None
             return self._index
-        key = (str(session.get_bind().url), self._embedder)
+        bind = session.get_bind()
+        key = (str(bind.engine.url), self._embedder)
         index = _INDEXES.setdefault(key, copies.CopyIndex())
         stored = set(
             session.scalars(

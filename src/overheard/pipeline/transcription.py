@@ -13,7 +13,7 @@ which model made it is the user's choice (the version it was made with is kept).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -76,8 +76,9 @@ class TranscriptionStage(Stage):
         options = TranscriberOptions(
             model_path=self.config.asr_model, translate=self.config.translate,
             languages=whisper_langs,
-            **({"beam_size": self.config.beam_size} if self.config.beam_size else {}),
         )  # fmt: skip
+        if self.config.beam_size:
+            options = replace(options, beam_size=self.config.beam_size)
         self._transcriber = Transcriber(options)
 
     def provenance(self) -> dict[str, Any]:
