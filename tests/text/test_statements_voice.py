@@ -308,3 +308,16 @@ def test_any_text_gives_exact_spans_and_the_same_result_twice(
     first = _analyse(text, lang, source)
     _spans_hold(text, first)
     assert first == _analyse(text, lang, source)
+
+
+@pytest.mark.parametrize(
+    "opening", ["Хочу подчеркнуть:", "Хотел бы ещё раз подчеркнуть, что", "Хочу наголосити:"]
+)
+def test_a_first_person_verb_before_the_cue_is_no_speaker(opening):
+    """«Хочу подчеркнуть: …»: the writer speaks; "Хочу" is not a name."""
+    text = f"{opening} это гражданское предприятие, которое снабжало топливом фермеров."
+    lang = "uk" if "наголосити" in opening else "ru"
+    statements = _analyse(text, lang)
+    assert statements and all(s.speaker is None for s in statements)
+    named = _analyse("Министр хочет подчеркнуть, что это гражданское предприятие.", "ru")
+    assert named[0].speaker is not None and named[0].speaker.text.startswith("Министр")

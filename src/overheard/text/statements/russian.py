@@ -73,6 +73,30 @@ def _clause_before(text: str, sent_start: int, pos: int) -> tuple[int, int] | No
     return start, end
 
 
+_FUNCTION_TAGS = frozenset({"PRCL", "ADVB", "CONJ", "INFN"})
+
+
+def _first_person_verb(words: str) -> bool:
+    """«Хочу», «Хотел бы ещё раз», «Можу»: the words before a cue are the speaker's own
+    verb in the first person (the speaker is whoever writes), not a name."""
+    from overheard.text import morph
+
+    tokens = re.findall(r"[^\W\d_]+", words)
+    if not tokens or len(tokens) > 4:
+        return False
+    conditional = any(t.casefold() in ("бы", "б") for t in tokens)  # «Хотел бы …»
+    first = False
+    for token in tokens:
+        tags = [str(p.tag) for p in morph.parses(token)[:3]]
+        if not tags:
+            return False
+        if any("VERB" in t and ("1per" in t or (conditional and "past" in t)) for t in tags):
+            first = True
+        elif not any(t.split(",")[0].split()[0] in _FUNCTION_TAGS for t in tags):
+            return False
+    return first
+
+
 def _phrase_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
     """The words after a cue up to the next punctuation: «— сказал министр обороны»."""
     start = pos
@@ -138,6 +162,8 @@ def drafts_ru(text: str) -> list[Statement]:
             if any(d.cue and d.cue.start <= a < d.cue.end for d in drafts):
                 continue
             speaker: tuple[int, int] | None = _clause_before(text, s_start, a)
+            if speaker is not None and _first_person_verb(text[speaker[0] : speaker[1]]):
+                speaker = None  # «Хочу подчеркнуть: …»: the writer speaks; no name here
             after = text[b:s_end]
             if speaker is None or text[a - 2 : a].strip() in ("—", "–"):
                 speaker = _phrase_after(text, b, s_end)
