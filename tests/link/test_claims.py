@@ -190,3 +190,32 @@ def test_a_negation_that_only_contrasts_does_not_deny(text):
 )
 def test_a_denial_followed_by_a_dismissal_still_denies(text):
     assert linking.negated(text)
+
+
+def test_an_index_loaded_at_once_equals_one_built_member_by_member():
+    rng = np.random.default_rng(3)
+    members = [
+        linking.Member(i, claim_id=int(c), features=linking.features(f"{i % 4} killed", "en"))
+        for i, c in enumerate(rng.integers(0, 5, size=30))
+    ]
+    vectors = [_unit(100 + i) for i in range(30)]
+    one_by_one = linking.ClaimIndex()
+    for m, v in zip(members, vectors, strict=True):
+        one_by_one.add(m, v)
+    at_once = linking.ClaimIndex.of(members, np.stack(vectors))
+    assert one_by_one.profiles.keys() == at_once.profiles.keys()
+    for claim, p in one_by_one.profiles.items():
+        q = at_once.profiles[claim]
+        assert np.allclose(p.total, q.total, atol=1e-5) and p.count == q.count
+        assert p.features == q.features and p.languages == q.languages
+    probe = _unit(7)
+    assert linking.link(one_by_one, probe, linking.Features()) == linking.link(
+        at_once, probe, linking.Features()
+    )
+    # Removing members makes their claims' profiles anew from the members left.
+    at_once.remove([0, 1])
+    left = [m for m in members if m.statement_id not in (0, 1)]
+    rebuilt = linking.ClaimIndex.of(left, np.stack(vectors[2:]))
+    for claim, p in rebuilt.profiles.items():
+        assert np.allclose(p.total, at_once.profiles[claim].total, atol=1e-5)
+        assert p.count == at_once.profiles[claim].count

@@ -221,7 +221,6 @@ class ClaimsStage(Stage):
         """The board lines of the current version, as an index (once per run)."""
         if self._index is not None:
             return self._index
-        index = linking.ClaimIndex()
         current = select(DocumentStage.document_id).where(
             DocumentStage.stage == self.name, DocumentStage.version == self.version()
         )
@@ -232,13 +231,13 @@ class ClaimsStage(Stage):
             .where(Statement.document_id.in_(current), ClaimStatement.vector.is_not(None))
             .order_by(ClaimStatement.claim_id, ClaimStatement.statement_id)
         ).all()  # fmt: skip
-        for statement_id, claim_id, feats, vector in rows:
-            index.add(
-                linking.Member(statement_id, claim_id, linking.Features.from_dict(feats)),
-                np.frombuffer(vector, np.float32),
-            )
-        self._index = index
-        return index
+        members = [
+            linking.Member(statement_id, claim_id, linking.Features.from_dict(feats))
+            for statement_id, claim_id, feats, _ in rows
+        ]
+        matrix = np.frombuffer(b"".join(row[3] for row in rows), np.float32)
+        self._index = linking.ClaimIndex.of(members, matrix)
+        return self._index
 
 
 def _embed(texts: list[str]) -> np.ndarray:
