@@ -80,7 +80,7 @@ def test_the_list_agrees_with_the_cli(board_case: Board, client: TestClient) -> 
         ("about=lgov_entity", ["claim"]),
         ("about=beaches", ["beaches"]),  # a word of the statements
         ("speaker=smirnov", ["claim"]),
-        ("lang=uk", ["claim"]),
+        ("language=uk", ["claim"]),
         ("lang=en", ["claim", "beaches"]),
         ("since=2025-03-13", ["claim"]),
         ("until=2025-03-11", ["claim"]),
@@ -88,7 +88,7 @@ def test_the_list_agrees_with_the_cli(board_case: Board, client: TestClient) -> 
         ("contested=true", ["claim"]),
         ("changed=true", ["claim"]),
         ("about=Atlantis", []),
-        ("lang=de", []),
+        ("language=de", []),
     ],
 )
 def test_filters_as_the_cli_has_them(
@@ -105,8 +105,11 @@ def test_filters_as_the_cli_has_them(
 
 
 def test_filters_are_echoed_and_paged(client: TestClient) -> None:
-    data = client.get("/claims.json?contested=true&lang=en&since=2025-03-01").json()
-    assert data["filters"] == {"contested": True, "lang": "en", "since": "2025-03-01"}
+    data = client.get("/claims.json?contested=true&language=en&since=2025-03-01").json()
+    assert data["filters"] == {"contested": True, "language": "en", "since": "2025-03-01"}
+    # ``lang`` (the CLI's --lang, and the page's first links) still works.
+    old = client.get("/claims.json?contested=true&lang=en&since=2025-03-01").json()
+    assert old["filters"] == data["filters"] and old["claims"] == data["claims"]
     page = client.get("/claims.json?limit=1&offset=1").json()
     assert page["total"] == 2 and [c["proposition"][:11] for c in page["claims"]] == ["the beaches"]
     assert "next →" in html(client, "/claims?limit=1")

@@ -442,8 +442,12 @@ def claim_filters(
     speaker: Annotated[
         str | None, Query(max_length=200, description="A speaker who took a stance (part of it)")
     ] = None,
-    lang: Annotated[
+    language: Annotated[
         str | None, Query(max_length=20, description="Stated in this language (ru, uk, en…)")
+    ] = None,
+    lang: Annotated[
+        str | None,
+        Query(max_length=20, description="The same as language (the CLI's --lang)"),
     ] = None,
     since: Annotated[
         date | None, BeforeValidator(iso_date), Query(description="Said on or after (YYYY-MM-DD)")
@@ -458,7 +462,7 @@ def claim_filters(
         bool, Query(description="Only claims on which a speaker changed position")
     ] = False,
 ) -> ClaimFilter:
-    return ClaimFilter(about, speaker, lang, since, until, contested, changed)
+    return ClaimFilter(about, speaker, language or lang, since, until, contested, changed)
 
 
 ClaimFilters = Annotated[ClaimFilter, Depends(claim_filters)]

@@ -727,12 +727,8 @@ def claims(case: Case, f: ClaimFilter, limit: int = 50, offset: int = 0) -> Clai
     with case.reader() as s:
         found = list_claims(s, f)
         in_case = s.scalar(select(func.count()).select_from(Claim)) or 0
-        # Named as the URL names them (the CLI's --lang is ``lang`` there too).
-        active = {
-            ("lang" if k == "language" else k): v
-            for k, v in asdict(f).items()
-            if v not in (None, "", False)
-        }
+        # Named as the URL names them: ``language``, as on the other pages.
+        active = {k: v for k, v in asdict(f).items() if v not in (None, "", False)}
         return ClaimsPage(
             filters={k: v if isinstance(v, bool) else str(v) for k, v in active.items()},
             total=len(found),
