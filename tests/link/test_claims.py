@@ -219,3 +219,26 @@ def test_an_index_loaded_at_once_equals_one_built_member_by_member():
     for claim, p in rebuilt.profiles.items():
         assert np.allclose(p.total, at_once.profiles[claim].total, atol=1e-5)
         assert p.count == at_once.profiles[claim].count
+
+
+def test_what_states_no_proposition_is_a_claim_of_its_own():
+    assert not linking.is_proposition("the cause") and not linking.is_proposition("следующее")
+    assert linking.is_proposition("Russia attacked the port")
+    assert linking.is_proposition("12", figures=(12.0,))
+    index = linking.ClaimIndex()
+    base = _unit(60)
+    cause = linking.features("the cause", "en")
+    assert not cause.proposition and linking.Features.from_dict(cause.as_dict()) == cause
+    index.add(linking.Member(1, claim_id=3, features=cause), base)
+    close = _unit(61, near=base, noise=0.05)
+    # Nothing joins it, and it joins nothing.
+    assert (
+        linking.link(index, close, linking.features("the cause of the blast", "en")).claim_id
+        is None
+    )
+    index.add(
+        linking.Member(2, claim_id=4, features=linking.features("a mine hit the ship", "en")), base
+    )
+    assert linking.link(index, close, cause).claim_id is None
+    # Lines stored before the field existed are propositions.
+    assert linking.Features.from_dict({"numbers": [], "lang": "en"}).proposition

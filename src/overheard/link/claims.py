@@ -71,6 +71,9 @@ class Features:
     entities: tuple[int, ...] = ()
     negated: bool = False
     lang: str = "en"
+    # Says something a claim can be about (``is_proposition``); if not, the statement is a
+    # claim of its own that nothing joins ("the cause", «следующее»).
+    proposition: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +82,7 @@ class Features:
             "entities": list(self.entities),
             "negated": self.negated,
             "lang": self.lang,
+            "proposition": self.proposition,
         }
 
     @classmethod
@@ -90,6 +94,7 @@ class Features:
             tuple(data.get("entities", ())),
             bool(data.get("negated")),
             data.get("lang", "en"),
+            bool(data.get("proposition", True)),
         )
 
 
@@ -241,6 +246,17 @@ def negated(text: str) -> bool:
     return bool(_negators(text))
 
 
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def is_proposition(text: str, figures: Sequence[float] = ()) -> bool:
+    """Whether a statement's content can state a proposition: at least three words, or a
+    figure. What a speaker "declined to comment on" ("the cause"), a "said the following"
+    whose following the extractor did not take («следующее»), a bare "them" cannot, and a
+    claim made of such would gather every other one."""
+    return len(_LETTERS.findall(text)) >= 3 or bool(figures)
+
+
 def proposition_text(text: str) -> str:
     """What is embedded for linking: the content without its negators, so "there are no
     Belarusian troops there" sits next to "Belarusian troops are there" (the stance keeps the
@@ -263,12 +279,14 @@ def features(
         for i in range(max(a, 0), min(b, len(kept))):
             kept[i] = " "
     figures_text = "".join(kept)
+    figures = numbers(figures_text)
     return Features(
-        numbers=numbers(figures_text),
+        numbers=figures,
         concepts=concepts(text, lang),
         entities=tuple(sorted(set(entities))),
         negated=negated(text),
         lang=lang,
+        proposition=is_proposition(text, figures),
     )
 
 
@@ -442,7 +460,7 @@ class Link:
 def link(index: ClaimIndex, vector: np.ndarray, feats: Features) -> Link:
     """The claim this statement joins: of the claims of its nearest members, the best scored
     as a whole (``ClaimIndex.score``) that nothing contradicts, if close enough."""
-    if not len(index):
+    if not len(index) or not feats.proposition:
         return Link(None, None)
     vector = np.asarray(vector, np.float32).reshape(-1)
     sims = index.matrix() @ vector
@@ -451,7 +469,7 @@ def link(index: ClaimIndex, vector: np.ndarray, feats: Features) -> Link:
     closest: dict[int, float] = {}
     for i in nearest:
         member = index.members[int(i)]
-        if conflict(feats, member.features):
+        if not member.features.proposition or conflict(feats, member.features):
             continue
         score = adjusted(float(sims[i]), feats, member.features)
         if score > closest.get(member.claim_id, -1.0):
