@@ -151,6 +151,8 @@ def test_label_prefers_an_asserting_english_member():
     ]
     assert linking.label(members).startswith("about 1,500 Belarusian")
     assert linking.label([]) is None
+    # A fragment is no label while a member says something.
+    assert linking.label([("the cause", "assert", "en"), *members[1:2]]).startswith("около")
 
 
 def test_proposition_text_drops_negators_only():

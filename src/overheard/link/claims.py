@@ -487,13 +487,13 @@ def link(index: ClaimIndex, vector: np.ndarray, feats: Features) -> Link:
 
 def label(candidates: Sequence[tuple[str, str, str]]) -> str | None:
     """The claim's readable label from (content, stance, lang) of its members: an asserting
-    statement, in English where there is one, of moderate length."""
+    statement that states a proposition, in English where there is one, of moderate length."""
     asserting = [c for c in candidates if c[1] == "assert"] or list(candidates)
     if not asserting:
         return None
 
-    def rank(c: tuple[str, str, str]) -> tuple[int, int]:
+    def rank(c: tuple[str, str, str]) -> tuple[bool, bool, int]:
         words = len(c[0].split())
-        return (c[2] != "en", abs(words - 14))
+        return (not is_proposition(c[0]), c[2] != "en", abs(words - 14))
 
     return " ".join(min(asserting, key=rank)[0].split())
