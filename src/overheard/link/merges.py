@@ -16,6 +16,7 @@ re-analysis lands each mention where the analyst put it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,13 +172,25 @@ def resolve(s: Session, key: str) -> int | None:
     which then keys by the full name: «Мельник» seen first, "Taras Melnyk" later, one person.
     (``Entity.key`` is "PERSON:t melnik"; a bare surname keys "PERSON:melnik".)
     """
-    merged = decisions(s)[0].get(key)
-    if merged is not None and s.get(Entity, merged) is not None:
-        return merged
-    found = s.scalars(select(Entity.id).where(Entity.key == key).limit(1)).first()
-    if found is not None:
-        return found
-    return namesake(s, key)
+    found = known(s, [key]).get(key)
+    return found.id if found is not None else namesake(s, key)
+
+
+def known(s: Session, keys: Iterable[str]) -> dict[str, Entity]:
+    """``resolve``'s first two steps for many keys at once (the analysis writer, a whole
+    document's entities): each key's entity by the analyst's latest merge, else by its key.
+    Keys neither finds are left out."""
+    keys = set(keys)
+    merged = {k: i for k, i in decisions(s)[0].items() if k in keys}
+    out: dict[str, Entity] = {}
+    if merged:
+        by_id = {e.id: e for e in s.scalars(select(Entity).where(Entity.id.in_(merged.values())))}
+        out = {k: by_id[i] for k, i in merged.items() if i in by_id}
+    rest = keys - out.keys()
+    if rest:
+        for e in s.scalars(select(Entity).where(Entity.key.in_(rest))):
+            out.setdefault(e.key or "", e)
+    return out
 
 
 def is_person_key(key: str) -> bool:

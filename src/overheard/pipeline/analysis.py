@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, union
 from sqlalchemy.orm import Session
 
 from overheard.link.document import apply_splits, document_keys
-from overheard.link.merges import decisions, is_person_key, namesake
+from overheard.link.merges import is_person_key, known, namesake
 from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig
 from overheard.store.blobs import BlobStore
 from overheard.store.schema import (
@@ -281,36 +281,31 @@ def _entity_ids(
     run_id: int,
 ) -> list[int]:
     """The case entity of each of a document's entities: the one this run gave its key, else
-    the analyst's latest merge of that key, else the entity with that key, else a person's
-    namesake (``link.merges.resolve``: a bare surname's one full name), else a new entity. The
-    candidates are read in two queries for the whole document, not one per entity."""
-    merged = decisions(s)[0]
+    what ``link.merges.resolve`` finds (the analyst's merge, the key, a person's namesake),
+    else a new entity. The candidates of the whole document are read at once."""
+    cached = {k: cache[k] for k in keys if k in cache}
     by_id: dict[int, Entity] = {}
-    ids = {i for k in keys for i in (cache.get(k), merged.get(k)) if i is not None}
-    if ids:
-        by_id = {e.id: e for e in s.scalars(select(Entity).where(Entity.id.in_(ids)))}
-    by_key: dict[str, Entity] = {}
-    unknown = {k for k in keys if cache.get(k) not in by_id and merged.get(k) not in by_id}
-    if unknown:
-        for e in s.scalars(select(Entity).where(Entity.key.in_(unknown))):
-            by_key.setdefault(e.key or "", e)
+    if cached:
+        by_id = {e.id: e for e in s.scalars(select(Entity).where(Entity.id.in_(cached.values())))}
+    found = {k: by_id[i] for k, i in cached.items() if i in by_id}
+    found.update(known(s, set(keys) - found.keys()))
     entities: list[Entity] = []
     for ref, key in zip(refs, keys, strict=True):
-        entity = by_id.get(cache.get(key, -1)) or by_id.get(merged.get(key, -1)) or by_key.get(key)
+        entity = found.get(key)
         if entity is None and is_person_key(key):
             if any(e.id is None and e.type == "PERSON" for e in entities):
                 s.flush()  # the namesakes include this document's new people
-            found = namesake(s, key)
-            entity = s.get(Entity, found) if found is not None else None
+            same = namesake(s, key)
+            entity = s.get(Entity, same) if same is not None else None
         if entity is None:
             entity = Entity(
                 type=ref.type, name=ref.name, key=key, names=[], external_ids={}, run_id=run_id
             )
             s.add(entity)
-        by_key[key] = entity
+        found[key] = entity
         entities.append(entity)
-        known = {n["name"] for n in entity.names or []}
-        new_names = [{"name": n, "lang": lang} for n in ref.names if n not in known]
+        seen = {n["name"] for n in entity.names or []}
+        new_names = [{"name": n, "lang": lang} for n in ref.names if n not in seen]
         if new_names:
             entity.names = [*(entity.names or []), *new_names]
         if ref.external_ids:

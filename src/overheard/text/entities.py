@@ -257,7 +257,6 @@ def _countries_uk(found: list[Mention], text: str) -> list[Mention]:
     gazetteer knows as a country, outside every other mention. On NER-uk's test set 188 of
     the 274 it finds in bare sentences are gold LOC; the rest sit inside organisation names
     («Верховна Рада України»), which natasha's ORG mentions cover here."""
-    lang = "uk"
     from overheard.text import morph
     from overheard.text.places import gazetteer
 
@@ -267,7 +266,7 @@ def _countries_uk(found: list[Mention], text: str) -> list[Mention]:
         if any(f.start < m.end() and m.start() < f.end for f in found):
             continue
         word = m.group()
-        for name in dict.fromkeys((word, morph.lemma(word, lang).capitalize())):
+        for name in dict.fromkeys((word, morph.lemma(word, "uk").capitalize())):
             if any(e.feature == "country" for e in gaz.lookup(name)):
                 out.append(Mention(m.start(), m.end(), word, "GPE", name, "gazetteer", 0.7))
                 break

@@ -87,12 +87,15 @@ def _first_person_verb(words: str) -> bool:
     conditional = any(t.casefold() in ("бы", "б") for t in tokens)  # «Хотел бы …»
     first = False
     for token in tokens:
-        tags = [str(p.tag) for p in morph.parses(token)[:3]]
-        if not tags:
+        readings = morph.parses(token)[:3]
+        if not readings:
             return False
-        if any("VERB" in t and ("1per" in t or (conditional and "past" in t)) for t in tags):
+        if any(
+            p.tag.POS == "VERB" and ("1per" in p.tag or (conditional and "past" in p.tag))
+            for p in readings
+        ):
             first = True
-        elif not any(t.split(",")[0].split()[0] in _FUNCTION_TAGS for t in tags):
+        elif not any(p.tag.POS in _FUNCTION_TAGS for p in readings):
             return False
     return first
 

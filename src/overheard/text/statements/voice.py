@@ -632,7 +632,7 @@ def frame_mentions(
         head = text[dateline.start() : text.index(",", dateline.start())]
         for part in re.finditer(rf"[{_UP}][{_UP}'’. -]*[{_UP}]", head):
             name = " ".join(w.capitalize() for w in part.group().split())
-            if gazetteer().resolve(name):
+            if gazetteer().lookup(name):
                 at = dateline.start() + part.start()
                 add(at, at + len(part.group()), "GPE", name, 0.9)
     for m, role in _labels(text, lang):
