@@ -129,6 +129,10 @@ class Document(Base):
         ForeignKey("documents.id", ondelete="SET NULL"), index=True
     )
     copy_score: Mapped[float | None] = mapped_column(Float)
+    # The item's identity where it was published, for files that hold items a later file
+    # holds again (a newer channel export, a feed fetched again): "telegram:CHAT/MESSAGE",
+    # "feed:FEED#GUID". Unique, so the same item is never stored twice.
+    external_id: Mapped[str | None] = mapped_column(String(500))
 
     source: Mapped[Source | None] = relationship()
     segments: Mapped[list[Segment]] = relationship(
@@ -427,3 +431,4 @@ class IngestFailure(Base):
 
 Index("ix_documents_published", Document.published_at)
 Index("ix_documents_kind", Document.kind)
+Index("uq_documents_external_id", Document.external_id, unique=True)
