@@ -143,7 +143,8 @@ def test_unknown_binary_extension(case, settings, tmp_path):
     f.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     assert (
         one_failure(case, settings, f)
-        == "unsupported file type (a PNG image): overheard reads .txt .md .html .json .jsonl and audio/video files"
+        == "unsupported file type (a PNG image): overheard reads .txt .md .html .json .jsonl, "
+        "feeds (.rss .atom .xml), web archives (.warc .warc.gz .wacz) and audio/video files"
     )
 
 

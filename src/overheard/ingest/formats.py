@@ -22,6 +22,9 @@ JSONL_EXTENSIONS = {".jsonl", ".ndjson"}
 AUDIO_EXTENSIONS = {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".amr",
                     ".wma"}  # fmt: skip
 VIDEO_EXTENSIONS = {".mp4", ".mkv", ".mov", ".avi", ".webm", ".3gp"}
+FEED_EXTENSIONS = {".rss", ".atom", ".xml"}
+WARC_SUFFIXES = (".warc", ".warc.gz")
+WACZ_EXTENSIONS = {".wacz"}
 
 # Magic numbers of formats people mistake for text or audio, for a useful refusal.
 _MAGIC: list[tuple[bytes, str]] = [
@@ -61,6 +64,27 @@ class Record:
     source: str | None = None
     url: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # The item's identity where it was published ("telegram:CHAT/MESSAGE"): documents.external_id.
+    external_id: str | None = None
+
+
+@dataclass
+class Media:
+    """A recording a file refers to or holds: a channel export's voice note (``path``, a file
+    beside it) or audio archived in a WARC (``data``). It becomes a recording of its own, with
+    the metadata of the item it belongs to; ``parent`` is that item's ``external_id`` where it
+    has one, so the recording names the document of its message."""
+
+    part: int
+    path: Path | None = None
+    data: bytes | None = None
+    title: str | None = None
+    published_text: str | None = None
+    published_at: datetime | None = None
+    source: str | None = None
+    url: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    parent: str | None = None
 
 
 @dataclass
@@ -81,6 +105,12 @@ class AudioInfo:
 
 def kind_for(path: Path) -> str:
     ext = path.suffix.lower()
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        return "warc"
+    if ext in WACZ_EXTENSIONS:
+        return "wacz"
+    if ext in FEED_EXTENSIONS:
+        return "feed"
     if ext in TEXT_EXTENSIONS:
         return "text"
     if ext in HTML_EXTENSIONS:
@@ -122,7 +152,8 @@ def sniff(path: Path, head: bytes) -> str:
         return "text"
     raise InputError(
         f"unsupported file type{' (' + magic + ')' if magic else ''}: "
-        "overheard reads .txt .md .html .json .jsonl and audio/video files"
+        "overheard reads .txt .md .html .json .jsonl, feeds (.rss .atom .xml), web archives "
+        "(.warc .warc.gz .wacz) and audio/video files"
     )
 
 
@@ -264,14 +295,22 @@ def _record_from(obj: Any, part: int) -> Record | RecordError:
     )
 
 
-def read_json(data: bytes, path: Path, encoding: str | None = None) -> list[Record | RecordError]:
+def read_json(
+    data: bytes, path: Path, encoding: str | None = None
+) -> list[Record | RecordError | Media]:
+    from overheard.ingest import telegram
+
     text = decode_text(data, encoding)
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as exc:
+        if telegram.looks_like_export(data[:4096]):
+            return telegram.read_truncated(text, path, exc)
         raise InputError(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    if telegram.is_export(parsed):
+        return telegram.read_export(parsed, path)
     if isinstance(parsed, dict) and not any(isinstance(parsed.get(k), str) for k in _TEXT_KEYS):
         for key in ("records", "items", "documents", "articles"):
             if isinstance(parsed.get(key), list):
@@ -280,7 +319,10 @@ def read_json(data: bytes, path: Path, encoding: str | None = None) -> list[Reco
     if isinstance(parsed, list):
         if not parsed:
             raise InputError("the JSON array is empty: no records")
-        return [_record_from(obj, i + 1) for i, obj in enumerate(parsed)]
+        records: list[Record | RecordError | Media] = [
+            _record_from(obj, i + 1) for i, obj in enumerate(parsed)
+        ]
+        return records
     result = _record_from(parsed, 0)
     if isinstance(result, RecordError):
         raise InputError(result.reason)

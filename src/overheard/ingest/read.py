@@ -10,21 +10,44 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from overheard.config import Settings
 from overheard.errors import InputError
-from overheard.ingest import formats
+from overheard.ingest import archives, feeds, formats
 from overheard.pipeline import text as text_stage
 
-Reader = Callable[[bytes, Path, str | None], Sequence[formats.Record | formats.RecordError]]
+if TYPE_CHECKING:
+    from overheard.store.blobs import BlobStore
+
+Item = formats.Record | formats.RecordError | formats.Media
+Reader = Callable[[bytes, Path, str | None], Sequence[Item]]
 READERS: dict[str, Reader] = {
     "text": formats.read_text,
     "html": formats.read_html,
     "json": formats.read_json,
     "jsonl": formats.read_jsonl,
+    "feed": feeds.read_feed,
+    "warc": archives.read_warc,
+    "wacz": archives.read_wacz,
 }
 
-BLOB_TYPES = {"html": "text/html", "json": "application/json", "jsonl": "application/x-ndjson"}
+BLOB_TYPES = {"html": "text/html", "json": "application/json", "jsonl": "application/x-ndjson",
+              "feed": "application/xml", "warc": "application/warc",
+              "wacz": "application/wacz+zip"}  # fmt: skip
+
+
+@dataclass
+class MediaRead:
+    """A recording a file refers to or holds, stored and checked: its original's sha256, and
+    what it holds (``audio``), or why it cannot be read (``error``)."""
+
+    media: formats.Media
+    sha: str | None = None
+    size: int = 0
+    audio: formats.AudioInfo | None = None
+    known: bool = False
+    error: str | None = None
 
 
 @dataclass
@@ -42,6 +65,8 @@ class FileRead:
     )
     audio: formats.AudioInfo | None = None
     known_audio: bool = False
+    # Recordings the file refers to or holds (a channel export's voice notes), after its records.
+    media: list[MediaRead] = field(default_factory=list)
 
 
 @dataclass
@@ -87,15 +112,16 @@ class ReadJob:
             result.sha = blobs.put(data)
             result.blob_type = BLOB_TYPES.get(kind, "text/plain")
             try:
-                records: list[formats.Record | formats.RecordError] = list(
-                    READERS[kind](data, path, self.encoding)
-                )
+                items = list(READERS[kind](data, path, self.encoding))
             except InputError as exc:
                 result.error = str(exc)
                 return result
             known = is_known(result.sha)
-            for rec in records:
-                prepared = None
+            for item in items:
+                if isinstance(item, formats.Media):
+                    result.media.append(self._read_media(item, blobs, is_known))
+                    continue
+                rec, prepared = item, None
                 if isinstance(rec, formats.Record) and not known:
                     prepared = text_stage.prepare(rec.text, self.settings.languages)
                 result.records.append((rec, prepared))
@@ -105,6 +131,37 @@ class ReadJob:
             result.error = "permission denied"
         except IsADirectoryError:
             result.error = "is a folder, not a file"
+        except OSError as exc:
+            result.error = f"cannot read: {exc.strerror or exc}"
+        return result
+
+    def _read_media(
+        self, media: formats.Media, blobs: BlobStore, is_known: Callable[[str], bool]
+    ) -> MediaRead:
+        """Store and check one recording, as a loose audio file is: fully decoded now."""
+        result = MediaRead(media)
+        try:
+            if media.path is not None:
+                size = media.path.stat().st_size
+                if size > self.settings.max_file_bytes:
+                    raise InputError(
+                        f"file is {_human(size)}, over the "
+                        f"{_human(self.settings.max_file_bytes)} limit"
+                    )
+                result.sha, result.size = blobs.put_file(media.path)
+            else:
+                assert media.data is not None
+                result.sha, result.size = blobs.put(media.data), len(media.data)
+            if is_known(result.sha):
+                result.known = True
+            else:
+                result.audio = formats.probe_audio(blobs.path_for(result.sha))
+        except InputError as exc:
+            result.error = str(exc)
+        except FileNotFoundError:
+            result.error = "missing: the file is not in the export folder"
+        except PermissionError:
+            result.error = "permission denied"
         except OSError as exc:
             result.error = f"cannot read: {exc.strerror or exc}"
         return result

@@ -2,16 +2,28 @@
 
 Folders are walked recursively in a stable (sorted) order; symbolic links are followed, but a
 link that leads back into a folder already being walked is reported as a loop and skipped.
-Hidden files and folders (``.git``, ``.DS_Store``) are skipped.
+Hidden files and folders (``.git``, ``.DS_Store``) are skipped. A Telegram export folder is its
+``result.json`` alone: the media beside it are read with the messages that refer to them. A
+``file://`` URL names a local file; any other URL is refused (overheard reads nothing from the
+network).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from overheard.ingest.telegram import EXPORT_FILE, is_export_folder
+
+# A URL, as pathlib keeps it ("http://x" becomes "http:/x"); two letters at least, so that a
+# Windows drive ("C:/") is a path.
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:/")
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,12 @@ def _unstatable(path: Path, exc: OSError, is_link: bool) -> Found:
 
 def expand(paths: list[Path]) -> Iterator[Found]:
     for path in paths:
+        text = str(path)
+        if _URL.match(text) and not os.path.lexists(path):
+            if not text.startswith("file:"):
+                yield Found(path, "a URL: overheard reads no network; save it and ingest the file")
+                continue
+            path = Path(url2pathname(urlsplit(text).path))
         try:
             st = path.stat()
         except OSError as exc:
@@ -53,6 +71,9 @@ def expand(paths: list[Path]) -> Iterator[Found]:
 
 
 def _walk(folder: Path, ancestors: set[tuple[int, int]]) -> Iterator[Found]:
+    if is_export_folder(folder):
+        yield Found(folder / EXPORT_FILE)
+        return
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:

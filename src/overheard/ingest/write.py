@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -21,7 +23,7 @@ from overheard import __version__
 from overheard.config import Settings
 from overheard.errors import InputError
 from overheard.ingest import formats
-from overheard.ingest.read import FileRead
+from overheard.ingest.read import FileRead, MediaRead
 from overheard.pipeline import text as text_stage
 from overheard.pipeline.runs import RunRegistry
 from overheard.store.case import Case
@@ -93,7 +95,7 @@ class Writer:
             return [self.fail(shown, None, read.sha, read.error, read.blob_type, read.size)]
         if read.audio is not None or read.known_audio:
             return [self._store_audio(read)]
-        outcomes = []
+        outcomes: list[Outcome] = []
         for rec, prepared in read.records:
             if isinstance(rec, formats.RecordError):
                 outcomes.append(
@@ -104,6 +106,10 @@ class Writer:
                 outcomes.append(
                     self._store_text(read.path, read.sha, read.size, read.blob_type, rec, prepared)
                 )
+        for media in read.media:
+            if media.sha is not None:
+                self.case.blobs.unflushed += 1
+            outcomes.append(self._store_media(read, media))
         return outcomes
 
     def _store_text(
@@ -121,7 +127,13 @@ class Writer:
             existing = s.scalar(
                 select(Document.id).where(Document.blob_sha256 == sha, Document.part == rec.part)
             )
+            if existing is None and rec.external_id is not None:
+                # The same item in another file: a newer export of the channel, the feed again.
+                existing = s.scalar(
+                    select(Document.id).where(Document.external_id == rec.external_id)
+                )
             if existing is not None:
+                self._ensure_blob(s, sha, size, blob_type)
                 self._add_origin(s, existing, shown, sha)
                 self._resolve_failures(s, shown, rec.part)
                 return Outcome(shown, rec.part, PRESENT, existing)
@@ -164,6 +176,7 @@ class Writer:
                     "text_sha256": fingerprint,
                     "status": DocumentStatus.READY.value,
                     "meta": rec.meta or None,
+                    "external_id": rec.external_id,
                     "run_id": ingest_run,
                     "created_at": utcnow(),
                 },
@@ -192,45 +205,110 @@ class Writer:
             return Outcome(shown, rec.part, NEW, doc_id)
 
     def _store_audio(self, read: FileRead) -> Outcome:
-        shown = self.shown(read.path)
-        sha = read.sha
-        assert sha is not None
+        assert read.sha is not None
+        return self._store_recording(
+            self.shown(read.path), None, read.sha, read.size, read.audio, title=read.path.stem
+        )
+
+    def _store_media(self, read: FileRead, item: MediaRead) -> Outcome:
+        """A recording a file refers to or holds. One beside the file (a channel export's voice
+        note) is known by its own path; one inside it (a WARC's audio) by the file's and its
+        record number."""
+        media = item.media
+        if media.path is not None:
+            shown, part = self.shown(media.path), None
+        else:
+            shown, part = self.shown(read.path), media.part
+        if item.error is not None or item.sha is None:
+            reason = item.error or "not read"
+            if media.path is not None and media.meta.get("telegram"):
+                tg = media.meta["telegram"]
+                reason = f"message {tg.get('message_id')} of {tg.get('chat')}: {reason}"
+            blob_type = "application/octet-stream" if item.sha else None
+            return self.fail(shown, part, item.sha, reason, blob_type, item.size)
+        return self._store_recording(
+            shown,
+            part,
+            item.sha,
+            item.size,
+            item.audio,
+            title=media.title or (media.path.stem if media.path else None),
+            published_at=media.published_at,
+            published_text=media.published_text,
+            source=media.source,
+            url=media.url,
+            meta=media.meta,
+            parent=media.parent,
+        )
+
+    def _store_recording(
+        self,
+        shown: str,
+        part: int | None,
+        sha: str,
+        size: int,
+        info: formats.AudioInfo | None,
+        *,
+        title: str | None,
+        published_at: datetime | None = None,
+        published_text: str | None = None,
+        source: str | None = None,
+        url: str | None = None,
+        meta: dict[str, Any] | None = None,
+        parent: str | None = None,
+    ) -> Outcome:
+        """A recording, with its item's metadata; ``parent`` is the external id of the
+        document it belongs to (a voice note's message), which the two then name."""
         with self.case.session() as s:
             existing = s.scalar(
                 select(Document.id).where(Document.blob_sha256 == sha, Document.part == 0)
             )
             if existing is not None:
                 self._add_origin(s, existing, shown, sha)
-                self._resolve_failures(s, shown, 0)
-                return Outcome(shown, 0, PRESENT, existing)
-        info = read.audio
+                self._resolve_failures(s, shown, part or 0)
+                return Outcome(shown, part or 0, PRESENT, existing)
         if info is None:  # known to a worker's snapshot but not in the case: probe it now
             try:
                 info = formats.probe_audio(self.case.blobs.path_for(sha))
             except InputError as exc:
-                return self.fail(shown, None, sha, str(exc), "application/octet-stream", read.size)
+                return self.fail(shown, part, sha, str(exc), "application/octet-stream", size)
         with self.case.session() as s:
-            self._ensure_blob(s, sha, read.size, info.media_type)
+            self._ensure_blob(s, sha, size, info.media_type)
+            parent_doc = (
+                s.scalar(select(Document).where(Document.external_id == parent))
+                if parent is not None
+                else None
+            )
             doc = Document(
                 blob_sha256=sha,
                 part=0,
                 kind=info.kind,
                 media_type=info.media_type,
-                title=read.path.stem,
+                title=title,
+                published_at=published_at,
+                published_text=published_text,
                 origin_path=shown,
-                source_id=self._source_id(s, self.source_name),
+                source_id=self._source_id(s, source or self.source_name),
+                url=url,
                 duration_s=info.duration_s,
                 channels=info.channels,
                 sample_rate=info.sample_rate,
                 status=DocumentStatus.AWAITING_TRANSCRIPTION.value,
-                meta={"codec": info.codec},
+                meta={
+                    "codec": info.codec,
+                    **(meta or {}),
+                    **({"parent_document": parent_doc.id} if parent_doc else {}),
+                },
                 run_id=self.runs.run_id(s, "ingest", __version__),
             )
             s.add(doc)
             s.flush()
+            if parent_doc is not None:  # a JSON column: assigned anew, not changed in place
+                known = list((parent_doc.meta or {}).get("recordings") or [])
+                parent_doc.meta = {**(parent_doc.meta or {}), "recordings": [*known, doc.id]}
             s.add(Origin(document_id=doc.id, path=shown, blob_sha256=sha))
-            self._resolve_failures(s, shown, 0)
-            return Outcome(shown, 0, NEW, doc.id)
+            self._resolve_failures(s, shown, part or 0)
+            return Outcome(shown, part or 0, NEW, doc.id)
 
     def fail(
         self,
