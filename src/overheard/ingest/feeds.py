@@ -49,15 +49,20 @@ def read_feed(
     feed = parsed.feed
     feed_title = _clean(feed.get("title")) or None
     feed_id = feed.get("link") or feed.get("id") or feed_title or path.name
+    # Where the XML breaks inside an item, that item is cut short: it is not kept as if whole.
+    closed = len(re.findall(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>", data))
     out: list[Record | RecordError | Media] = []
     for n, entry in enumerate(entries, start=1):
+        if broken and n > closed:
+            out.append(RecordError(n, f"item {n} is cut short by the broken XML; not kept"))
+            continue
         out.append(_item(entry, n, feed_title, feed_id, feed.get("link")))
     if broken:
         out.append(
             RecordError(
                 len(entries) + 1,
-                f"the feed's XML is broken ({broken}): {len(entries)} item(s) read before it; "
-                "any after it are lost",
+                f"the feed's XML is broken ({broken}): {min(closed, len(entries))} item(s) "
+                "read before it; any after it are lost",
             )
         )
     elif not entries:
@@ -153,7 +158,7 @@ def _broken(parsed: Any) -> str | None:
     name = type(exc).__name__
     if name in ("CharacterEncodingOverride", "NonXMLContentType"):
         return None
-    message = str(exc).replace("<unknown>:", "line ").strip()
+    message = re.sub(r"^<unknown>:(\d+):(\d+):", r"line \1, column \2:", str(exc)).strip()
     return message or name
 
 
