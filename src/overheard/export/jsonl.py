@@ -86,14 +86,21 @@ _BUILD: dict[str, tuple[Any, Callable[[list[Any], Lookups, bool], Iterable[Recor
 def models(case: Case, types: tuple[str, ...] = TYPES, with_text: bool = True) -> Iterator[Record]:
     """The record, type by type in the order of ``TYPES``, as models."""
     with case.reader() as s:
-        ctx = Lookups(s)
-        if "statement" in types:
-            ctx.load_names()  # every speaker's name in one query rather than one per batch
-        for kind in TYPES:
-            if kind in types:
-                table, build = _BUILD[kind]
-                for rows in _batches(s, table):
-                    yield from build(rows, ctx, with_text)
+        yield from models_in(Lookups(s), types, with_text)
+
+
+def models_in(
+    ctx: Lookups, types: tuple[str, ...] = TYPES, with_text: bool = True
+) -> Iterator[Record]:
+    """``models`` read in a session the caller holds (``ctx.session``): the other exports read
+    what they add to the records in the same snapshot."""
+    if "statement" in types:
+        ctx.load_names()  # every speaker's name in one query rather than one per batch
+    for kind in TYPES:
+        if kind in types:
+            table, build = _BUILD[kind]
+            for rows in _batches(ctx.session, table):
+                yield from build(rows, ctx, with_text)
 
 
 def records(

@@ -74,6 +74,8 @@ class Line:
     end_s: float | None
     copy_of: int | None = None
     also_in: list[int] = field(default_factory=list)
+    # What decided the stance: "rules" (act, negation) or an entailment back-end.
+    stance_source: str | None = None
 
     @property
     def source_key(self) -> str:
@@ -153,7 +155,8 @@ def _lines(session: Session, claim_ids: Sequence[int] | None = None) -> dict[int
     # and each document's text along (3 s for 10,000 lines; 0.5 s this way).
     query = (
         select(
-            ClaimStatement.claim_id, ClaimStatement.stance, Statement.id, Statement.hedged,
+            ClaimStatement.claim_id, ClaimStatement.stance, ClaimStatement.stance_source,
+            Statement.id, Statement.hedged,
             Statement.hedges, Statement.act, Statement.content, Statement.speaker_antecedent,
             Statement.speaker_text, Statement.speaker_entity_id, Statement.content_start,
             Statement.content_end, Statement.start_s, Statement.end_s, Document.id,
@@ -169,7 +172,7 @@ def _lines(session: Session, claim_ids: Sequence[int] | None = None) -> dict[int
     if claim_ids is not None:
         query = query.where(ClaimStatement.claim_id.in_(list(claim_ids)))
     out: dict[int, list[Line]] = defaultdict(list)
-    for (claim_id, stance, st_id, hedged, hedges, act, content, antecedent, speaker_text,
+    for (claim_id, stance, stance_source, st_id, hedged, hedges, act, content, antecedent, speaker_text,
          speaker_entity_id, content_start, content_end, start_s, end_s, doc_id, title,
          published_at, meta, kind, copy_of, doc_language, source, seg_lang,
          entity_name) in session.execute(query):  # fmt: skip
@@ -190,13 +193,14 @@ def _lines(session: Session, claim_ids: Sequence[int] | None = None) -> dict[int
                 document_title=title,
                 source=source,
                 published_at=published_at,
-                date=published_at or _dateline(meta),
+                date=said_at(published_at, meta),
                 language=seg_lang or doc_language,
                 start_char=content_start if kind == "text" else None,
                 end_char=content_end if kind == "text" else None,
                 start_s=start_s,
                 end_s=end_s,
                 copy_of=copy_of,
+                stance_source=stance_source,
             )  # fmt: skip
         )
     for lines in out.values():
@@ -204,7 +208,11 @@ def _lines(session: Session, claim_ids: Sequence[int] | None = None) -> dict[int
     return out
 
 
-def _dateline(meta: dict[str, Any] | None) -> datetime | None:
+def said_at(published_at: datetime | None, meta: dict[str, Any] | None) -> datetime | None:
+    """When a document's statements were made: its publication time, else the date its
+    dateline gives (``meta["dateline"]``)."""
+    if published_at is not None:
+        return published_at
     value = (meta or {}).get("dateline")
     try:
         return datetime.fromisoformat(value) if value else None
