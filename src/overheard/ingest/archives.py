@@ -35,12 +35,15 @@ def read_warc(
 ) -> list[Record | RecordError | Media]:
     if not data:
         raise InputError("empty file (0 bytes)")
+    if not data.startswith((b"WARC/", _GZIP[:2])):
+        what = formats.describe_magic(data[:16])
+        raise InputError(
+            "not a WARC file: it starts with neither a WARC/1.x header nor gzip"
+            + (f" (the bytes look like {what})" if what else "")
+        )
     out = list(_read(data, path.name, 0))
     if not out:
         raise InputError("no archived pages with text, and no archived audio or video")
-    first = out[0]
-    if isinstance(first, RecordError) and len(out) == 1 and not _starts_like_warc(data):
-        raise InputError(f"not a WARC file ({first.reason})")
     return out
 
 
@@ -102,20 +105,19 @@ def _records(data: bytes) -> Iterator[Any]:
     pos = 0
     reported = False  # one failure per damaged stretch, however many restarts it takes
     while pos < len(data):
-        iterator = ArchiveIterator(io.BytesIO(data[pos:]), no_record_parse=False)
-        last: int | None = None
+        iterator = ArchiveIterator(io.BytesIO(data[pos:]))
         try:
             for record in iterator:
-                last = pos + iterator.get_record_offset()
                 reported = False
                 yield record
             return
         except Exception as exc:  # noqa: BLE001 - warcio, zlib and gzip raise many types
+            # The first byte of the record being read (get_record_offset() would read on).
+            at = pos + iterator.offset
             if not reported:
-                where = f"after the record at byte {last}" if last is not None else f"at byte {pos}"
-                yield _Unreadable(f"a damaged record {where}: {_reason(exc)}")
+                yield _Unreadable(f"the record at byte {at} is damaged: {_reason(exc)}")
                 reported = True
-            pos = _next_start(data, (last if last is not None else pos) + 1, gz)
+            pos = _next_start(data, at + 1, gz)
 
 
 def _next_start(data: bytes, start: int, gz: bool) -> int:
@@ -128,12 +130,13 @@ def _next_start(data: bytes, start: int, gz: bool) -> int:
 
 
 def _reason(exc: BaseException) -> str:
+    """The error in a line, without the binary a damaged record quotes ("first line: ...")."""
     text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
-
-
-def _starts_like_warc(data: bytes) -> bool:
-    return data.startswith((b"WARC/", _GZIP[:2]))
+    if "first line:" in text:
+        quoted = text.split("first line:", 1)[1].strip()
+        shown = repr(quoted[:40]) if quoted.isprintable() and quoted.isascii() else "binary data"
+        text = text.split("first line:", 1)[0] + f"it starts with {shown}"
+    return text[:200] or type(exc).__name__
 
 
 def _item(record: Any, n: int, name: str) -> Record | Media | RecordError | None:
@@ -164,6 +167,13 @@ def _item(record: Any, n: int, name: str) -> Record | Media | RecordError | None
     except Exception as exc:  # noqa: BLE001 - a damaged payload: chunking, gzip, brotli
         return RecordError(
             n, f"{name}: record {n} ({uri}): cannot read its content: {_reason(exc)}"
+        )
+    missing = getattr(record.raw_stream, "limit", 0)
+    if isinstance(missing, int) and missing > 0:  # the archive ends inside the record
+        return RecordError(
+            n,
+            f"{name}: record {n} ({uri}) is cut short ({missing} of {record.length} bytes "
+            "missing); not kept",
         )
     archive = {
         k: v
