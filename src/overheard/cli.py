@@ -106,6 +106,31 @@ def cli(ctx: click.Context, case_dir: Path, debug: bool) -> None:
 # -------------------------------------------------------------------------------- ingest
 
 
+def translator_options(command: Any) -> Any:
+    """--translate and the translator's options (they override OVERHEARD_TRANSLATOR* and the
+    case's `overheard config` settings)."""
+    for option in reversed(
+        [
+            click.option(
+                "--translate", is_flag=True,
+                help="Also render every sentence and utterance in English (or the configured "
+                "target) with the configured translator (default: Whisper, speech only).",
+            ),
+            click.option(
+                "--translator", type=click.Choice(["whisper", "openai", "libretranslate",
+                                                   "ctranslate2"]),
+                help="Translation back-end (env OVERHEARD_TRANSLATOR; 'overheard config').",
+            ),
+            click.option("--translator-url", help="The translation server's base URL."),
+            click.option("--translator-model",
+                         help="The translator's model name (openai) or folder (ctranslate2)."),
+            click.option("--translate-to", help="Translate into this language (default en)."),
+        ]
+    ):  # fmt: skip
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--source", help="Who published or released these files (e.g. 'GUR Telegram').")
@@ -131,9 +156,7 @@ def cli(ctx: click.Context, case_dir: Path, debug: bool) -> None:
     help="Transcribe new recordings now (needs the speech extra); later with 'overheard process'.",
 )
 @click.option("--asr-model", help="A local CTranslate2 Whisper folder instead of Whisper base.")
-@click.option(
-    "--translate", is_flag=True, help="Also render non-English speech in English (Whisper)."
-)
+@translator_options
 @click.option(
     "--analyze/--no-analyze",
     default=True,
@@ -155,6 +178,10 @@ def ingest(
     transcribe: bool,
     asr_model: str | None,
     translate: bool,
+    translator: str | None,
+    translator_url: str | None,
+    translator_model: str | None,
+    translate_to: str | None,
     analyze: bool,
     as_json: bool,
 ) -> None:
@@ -180,7 +207,11 @@ def ingest(
     # --no-analyze leaves every stage after transcription for 'overheard process'.
     only = [n for n in registry.names() if analyze or n == "transcribe"]
     skip = [] if transcribe else ["transcribe"]
-    runner = _runner(case, settings, workers=workers, asr_model=asr_model, translate=translate)
+    runner = _runner(
+        case, settings, workers=workers, asr_model=asr_model,
+        requested=("translate",) if translate else (),
+        translator=_translator(translator, translator_url, translator_model, translate_to),
+    )  # fmt: skip
     stages = _run_stages(runner, only=only, skip=skip, quiet=as_json, expand=False)
     if as_json:
         click.echo(
@@ -287,17 +318,31 @@ def _runner(
     workers: int | None = None,
     asr_model: str | None = None,
     beam_size: int | None = None,
-    translate: bool = False,
+    requested: tuple[str, ...] = (),
+    translator: dict[str, str | None] | None = None,
 ) -> Any:
-    """The stage runner for this case: its lexicon overrides (CASE/lexicons/) and options."""
+    """The stage runner for this case: its lexicon overrides (CASE/lexicons/), its settings
+    (CASE/config.json) and the command's options."""
     from overheard.pipeline.runner import Runner
     from overheard.pipeline.stage import StageConfig
 
     config = StageConfig(
         languages=settings.languages, lexicon_dir=case.root / "lexicons", asr_model=asr_model,
-        beam_size=beam_size, translate=translate,
+        beam_size=beam_size, requested=requested, case_dir=case.root,
+        options={"translator": translator or {}},
     )  # fmt: skip
-    return Runner(case, config, workers=workers)
+    runner = Runner(case, config, workers=workers)
+    runner.waiting = lambda: click.echo(
+        "waiting for another process's run on this case to finish...", err=True
+    )
+    return runner
+
+
+def _translator(
+    translator: str | None, url: str | None, model: str | None, target: str | None
+) -> dict[str, str | None]:
+    return {"translator": translator, "translator.url": url, "translator.model": model,
+            "translator.target": target}  # fmt: skip
 
 
 def _run_stages(
@@ -374,7 +419,7 @@ def _print_stages(report: Any) -> None:
 @click.option("--redo", is_flag=True, help="Run again even where the current version has run.")
 @click.option("--asr-model", help="A local CTranslate2 Whisper folder instead of Whisper base.")
 @click.option("--beam-size", type=click.IntRange(1, 10), help="Whisper beam size (default 1).")
-@click.option("--translate", is_flag=True, help="Also render non-English speech in English.")
+@translator_options
 @click.option(
     "--workers", type=click.IntRange(1, 64),
     help="Worker processes for the stages that run in a pool (default: CPU count, at most 4).",
@@ -389,6 +434,10 @@ def process(
     asr_model: str | None,
     beam_size: int | None,
     translate: bool,
+    translator: str | None,
+    translator_url: str | None,
+    translator_model: str | None,
+    translate_to: str | None,
     workers: int | None,
     as_json: bool,
 ) -> None:
@@ -401,12 +450,21 @@ def process(
     Example:
       overheard process                        # whatever is pending
       overheard process --stage analyse --redo # analyse everything again
-      overheard process 7 8 --redo --asr-model ~/models/whisper-large-v3-ct2 --translate
+      overheard process 7 8 --redo --asr-model ~/models/whisper-large-v3-ct2
+      overheard process --translate --translator openai \\
+          --translator-url http://127.0.0.1:8080/v1 --translator-model qwen2.5-7b-instruct
     """
     case = state.open_case()
+    # Asked for by name or by --translate: a stage that runs only on request runs.
+    requested = (*stages, *(["translate"] if translate else []))
     runner = _runner(case, Settings(), workers=workers, asr_model=asr_model,
-                     beam_size=beam_size, translate=translate)  # fmt: skip
-    report = _run_stages(runner, only=list(stages) or None, ids=list(documents) or None,
+                     beam_size=beam_size, requested=tuple(requested),
+                     translator=_translator(translator, translator_url, translator_model,
+                                            translate_to))  # fmt: skip
+    only = list(stages) or None
+    if translate and only and "translate" not in only:
+        only.append("translate")
+    report = _run_stages(runner, only=only, ids=list(documents) or None,
                          redo=redo, required=True, quiet=as_json)  # fmt: skip
     outcomes = report.all()
     if as_json:
@@ -450,7 +508,83 @@ def stages(state: State, as_json: bool) -> None:
         out.print(
             f"  {st.done} done, {st.outdated} done by an older version, {st.failed} failed, "
             f"[bold]{st.pending} pending[/] (of {st.applies})"
+            + (f" [dim]— runs when asked (--{st.name})[/]" if st.on_request else "")
         )
+
+
+# -------------------------------------------------------------------------------- config
+
+
+@cli.group("config")
+def config_group() -> None:
+    """The case's own settings (CASE/config.json): which translator and entailment back-end
+    it uses. Options and OVERHEARD_* environment variables override them.
+
+    \b
+    Example:
+      overheard config set translator openai
+      overheard config set translator.url http://127.0.0.1:8080/v1
+      overheard config set translator.model qwen2.5-7b-instruct
+      overheard config list
+    """
+
+
+@config_group.command("list")
+@click.pass_obj
+def config_list(state: State) -> None:
+    """Every setting: its value in this case (keys hidden) and what it means."""
+    from overheard.config import CASE_CONFIG_KEYS, CaseConfig
+
+    values = CaseConfig(state.case_dir).values()
+    for key, meaning in CASE_CONFIG_KEYS.items():
+        value = values.get(key)
+        shown = "(set)" if value and key.endswith(".key") else value or "-"
+        click.echo(f"{key:18} {shown:40} {meaning}")
+
+
+@config_group.command("get")
+@click.argument("key")
+@click.pass_obj
+def config_get(state: State, key: str) -> None:
+    """Print one setting's value (exit 1 if it is not set)."""
+    from overheard.config import CaseConfig
+
+    value = CaseConfig(state.case_dir).get(key)
+    if value is None:
+        sys.exit(1)
+    click.echo(value)
+
+
+@config_group.command("set")
+@click.argument("key")
+@click.argument("value")
+@click.pass_obj
+def config_set(state: State, key: str, value: str) -> None:
+    """Set one setting for this case (see 'overheard config list')."""
+    from overheard.backends.settings import ENTAILERS, TRANSLATORS
+    from overheard.config import CaseConfig
+
+    choices = {"translator": TRANSLATORS, "entail": ENTAILERS}.get(key)
+    if choices and value not in choices:
+        raise OverheardError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
+    state.open_case()  # only an existing case has settings
+    CaseConfig(state.case_dir).set(key, value)
+    if key.endswith(".key"):
+        click.echo(f"{key} set (kept in {state.case_dir}/config.json: an environment variable "
+                   "keeps it out of the case folder)")  # fmt: skip
+    else:
+        click.echo(f"{key} = {value}")
+
+
+@config_group.command("unset")
+@click.argument("key")
+@click.pass_obj
+def config_unset(state: State, key: str) -> None:
+    """Remove one setting from this case."""
+    from overheard.config import CaseConfig
+
+    CaseConfig(state.case_dir).set(key, None)
+    click.echo(f"{key} unset")
 
 
 # -------------------------------------------------------------------------------- claims
@@ -559,6 +693,8 @@ def _print_board(found: Any) -> None:
                 else f"chars {ln.start_char}–{ln.end_char}"
             )  # fmt: skip
             stance = f" ({ln.stance})" if title == "hedged" else ""
+            if ln.stance_source and ln.stance_source.startswith("entail:"):
+                stance += escape(f" [stance by {ln.stance_source.removeprefix('entail:')}]")
             out.print(
                 f"  {escape(ln.speaker or 'speaker unknown')}{stance} — "
                 f"{escape(ln.source or 'no source')}, {when}, document {ln.document_id} {where}"
@@ -593,6 +729,10 @@ def _print_board(found: Any) -> None:
     "--semantic", is_flag=True,
     help="By meaning, in any language (multilingual embeddings; needs the semantic extra).",
 )  # fmt: skip
+@click.option(
+    "--translations", is_flag=True,
+    help="Search the machine translations (overheard process --translate) instead.",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
 @click.pass_obj
 def search(
@@ -605,6 +745,7 @@ def search(
     raw: bool,
     as_json: bool,
     semantic: bool = False,
+    translations: bool = False,
 ) -> None:
     """Full-text search over every segment, in any script.
 
@@ -618,11 +759,20 @@ def search(
       overheard search "North Korean troops" --limit 5
       overheard search 'батальон "К"' --json
       overheard search --semantic "North Korean soldiers in Kursk" --lang ru
+      overheard search --translations "troops entered" --lang ru
     """
     from overheard.store.search import search as run_search
 
     case = state.open_case()
-    if semantic:
+    if translations:
+        if raw or semantic:
+            raise OverheardError("--translations takes plain words: not with --raw or --semantic")
+        from overheard.store.search import search_translations
+
+        hits = search_translations(
+            case, query, limit=limit, offset=offset, language=language, kind=kind
+        )
+    elif semantic:
         if raw:
             raise OverheardError("--raw is full-text query syntax: not with --semantic")
         from overheard.store.semantic import semantic_search
@@ -657,6 +807,9 @@ def search(
         title = escape(h.document_title or "")
         out.print(f"[cyan]doc {h.document_id}[/] [dim]#{h.index} {where}[/] {title[:60]}")
         out.print(f"   {snippet}")
+        if h.original is not None:
+            out.print(f"   [dim]machine translation ({escape(h.backend or '')}) of:[/] "
+                      f"{escape(' '.join(h.original.split())[:200])}")  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------- show

@@ -40,3 +40,61 @@ class Settings:
             os.environ.get("OVERHEARD_MAX_FILE_SIZE", str(DEFAULT_MAX_FILE_BYTES))
         )
     )
+
+
+CASE_CONFIG_FILE = "config.json"
+# What `overheard config set` accepts: the key, and what it means.
+CASE_CONFIG_KEYS = {
+    "translator": "translation back-end: whisper, openai, libretranslate or ctranslate2",
+    "translator.url": "the translation server's base URL (openai, libretranslate)",
+    "translator.model": "the model name (openai) or model folder (ctranslate2)",
+    "translator.key": "an API key for the translation server (better: OVERHEARD_TRANSLATOR_KEY)",
+    "translator.target": "the language to translate into (default: en)",
+    "entail": "entailment back-end for claim stances: openai or onnx",
+    "entail.url": "the entailment server's base URL (openai)",
+    "entail.model": "the model name (openai) or model folder (onnx)",
+    "entail.key": "an API key for the entailment server (better: OVERHEARD_ENTAIL_KEY)",
+}
+
+
+class CaseConfig:
+    """A case's own settings (CASE/config.json), below options and the environment:
+    ``overheard config set translator openai``."""
+
+    def __init__(self, case_dir: Path) -> None:
+        self.path = case_dir / CASE_CONFIG_FILE
+
+    def values(self) -> dict[str, str]:
+        import json
+
+        if not self.path.exists():
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            from overheard.errors import CaseError
+
+            raise CaseError(f"cannot read the case's settings {self.path}: {exc}") from exc
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def get(self, key: str) -> str | None:
+        return self.values().get(key)
+
+    def set(self, key: str, value: str | None) -> None:
+        """Set (or, with None, remove) one key; written to a temporary file, then renamed."""
+        import json
+        import os
+
+        if key not in CASE_CONFIG_KEYS:
+            from overheard.errors import OverheardError
+
+            known = ", ".join(CASE_CONFIG_KEYS)
+            raise OverheardError(f"no setting named {key!r} (settings: {known})")
+        values = self.values()
+        if value is None:
+            values.pop(key, None)
+        else:
+            values[key] = value
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(values, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, self.path)

@@ -302,7 +302,8 @@ class TranslationRecord(Model):
     id: TranslationId
     language: str
     text: str
-    backend: str
+    backend: str = Field(description="What made it: whisper, openai, libretranslate or ctranslate2")
+    model: str | None = Field(description="The back-end's model (name, or folder and size)")
     machine: bool
     evidence: TranslationEvidence
     produced_by: ProducedBy | None
@@ -316,6 +317,7 @@ class TranslationRecord(Model):
                 "language": t.language,
                 "text": t.text,
                 "backend": t.backend,
+                "model": t.model,
                 "machine": t.machine,
                 "evidence": {
                     "document_id": f"document:{document_id}",
@@ -657,6 +659,10 @@ class ClaimLine(Model):
 
     statement_id: StatementId
     stance: Literal["assert", "deny"]
+    stance_source: str | None = Field(
+        description='What decided the stance: "rules" (act, negation) or an entailment '
+        'back-end ("entail:openai:MODEL")'
+    )
     hedged: bool
     confidence: float | None
 
@@ -693,6 +699,7 @@ class ClaimRecord(Model):
             ClaimLine(
                 statement_id=f"statement:{cs.statement_id}",
                 stance=cs.stance,  # type: ignore[arg-type]
+                stance_source=cs.stance_source,
                 hedged=hedged,
                 confidence=cs.confidence,
             )
@@ -869,6 +876,13 @@ class SearchHit(Model):
     start_s: float | None
     end_s: float | None
     score: float
+    matched_in: Literal["translation"] | None = Field(
+        default=None, description="Present when the match is in the segment's machine translation"
+    )
+    original: str | None = Field(
+        default=None, description="The segment's own text, when text is its translation"
+    )
+    backend: str | None = Field(default=None, description="What made the translation")
 
 
 # ---------------------------------------------------------------------------- JSON Schema

@@ -296,6 +296,17 @@ def stance(act: str, feats: Features) -> str:
     return "deny" if act in DENIAL_ACTS or feats.negated else "assert"
 
 
+def entailed_stance(act: str, relation: str, label_negated: bool) -> str | None:
+    """The stance an entailment verdict gives a statement on a claim, or None (unrelated: the
+    rules' stance stands). ``relation``: how the statement's content stands to the claim's
+    label (supports / contradicts); ``label_negated``: whether the label's own content is the
+    proposition's negative form. As in ``stance``, a denial act denies whatever it says."""
+    if relation not in ("supports", "contradicts"):
+        return None
+    content_negative = label_negated if relation == "supports" else not label_negated
+    return "deny" if act in DENIAL_ACTS or content_negative else "assert"
+
+
 def conflict(a: Features, b: Features) -> str | None:
     """Why two statements cannot be about one proposition, or None."""
     if a.numbers and b.numbers and not set(a.numbers) & set(b.numbers):

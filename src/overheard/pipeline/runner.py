@@ -10,7 +10,7 @@ it stopped, and a document is never half-written. A failure is recorded on that 
 A document written anew makes the stages that read it pending again (a new transcript is
 analysed again). Every run of a stage has a ``runs`` row (provenance) that its rows point at.
 
-    runner = Runner(case, StageConfig(lexicon_dir=case.root / "lexicons"))
+    runner = Runner(case)                     # the case's lexicons and settings
     report = runner.run()                     # every stage, whatever is pending
     report = runner.run(["analyse"], ids=[4], redo=True)
 """
@@ -86,6 +86,7 @@ class StageState:
     outdated: int
     failed: int
     pending: int
+    on_request: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -94,7 +95,7 @@ class StageState:
 class Runner:
     def __init__(self, case: Case, config: StageConfig | None = None, workers: int | None = None):
         self.case = case
-        self.config = config or StageConfig(lexicon_dir=case.root / "lexicons")
+        self.config = config or StageConfig(lexicon_dir=case.root / "lexicons", case_dir=case.root)
         self.workers = workers or min(os.cpu_count() or 1, 4)
         self._stages: dict[str, Stage] = {}
         self._ready: set[str] = set()
@@ -158,6 +159,7 @@ class Runner:
                     outdated=outdated,
                     failed=failed,
                     pending=len(self.pending(name)),
+                    on_request=stage.on_request,
                 )  # fmt: skip
             )
         return out
@@ -182,6 +184,8 @@ class Runner:
         for name in registry.names() if stages is None else stages:
             if name not in registry.names():
                 registry.stage_class(name)  # raises the clear error
+            if registry.stage_class(name).on_request and name not in self.config.requested:
+                continue
             again = redo if isinstance(redo, bool) else name in redo
             todo = self.pending(name, redo=again, ids=ids)
             if not todo:
@@ -193,7 +197,19 @@ class Runner:
                     raise NotAvailable(f"cannot run {name}: {reason}")
                 report.notes.append(f"{len(todo)} document(s) wait for {name}: {reason}")
                 continue
-            outcomes = self._run_stage(stage, todo, progress, on_done)
+            outcomes: list[Outcome] = []
+            try:
+                self._run_stage(stage, todo, progress, on_done, outcomes)
+            except NotAvailable as exc:
+                # A back-end went down mid-run: what was written stays (a document per
+                # transaction), the rest stays pending for the next run.
+                left = len(todo) - len(outcomes)
+                if required:
+                    raise NotAvailable(
+                        f"{name} stopped after {len(outcomes)} document(s), {left} still "
+                        f"pending: {exc}"
+                    ) from exc
+                report.notes.append(f"{left} document(s) wait for {name}: {exc}")
             report.outcomes[name] = outcomes
             line = stage.summary(outcomes)
             if line:
@@ -220,9 +236,10 @@ class Runner:
         todo: list[int],
         progress: ProgressFactory | None,
         on_done: Callable[[Outcome], None] | None,
-    ) -> list[Outcome]:
+        outcomes: list[Outcome],
+    ) -> None:
+        """Run one stage over ``todo``, appending to ``outcomes`` as documents are written."""
         run_id = self._start_run(stage)
-        outcomes: list[Outcome] = []
         batches = [todo[i : i + stage.batch_size] for i in range(0, len(todo), stage.batch_size)]
         total = self._total_weight(stage, todo)
         bar_cm = progress(stage, total) if progress else nullcontext(None)
@@ -239,16 +256,17 @@ class Runner:
                 if on_done:
                     on_done(outcome)
 
-            if self._uses_pool(stage, len(todo)):
-                self._run_pooled(stage, batches, record)
-            else:
-                self._run_inline(stage, batches, record, bar, lambda: done_weight)
-        with self.case.session() as s:
-            stage.finish(s)
-            run = s.get(Run, run_id)
-            if run is not None:
-                run.finished_at = utcnow()
-        return outcomes
+            try:
+                if self._uses_pool(stage, len(todo)):
+                    self._run_pooled(stage, batches, record)
+                else:
+                    self._run_inline(stage, batches, record, bar, lambda: done_weight)
+            finally:
+                with self.case.session() as s:
+                    stage.finish(s)
+                    run = s.get(Run, run_id)
+                    if run is not None:
+                        run.finished_at = utcnow()
 
     def _start_run(self, stage: Stage) -> int:
         with self.case.session() as s:

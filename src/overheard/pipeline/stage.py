@@ -52,7 +52,11 @@ class StageConfig:
     lexicon_dir: Path | None = None
     asr_model: str | None = None
     beam_size: int | None = None
-    translate: bool = False
+    # Stages that run only when asked (``on_request``) and were asked for: ("translate",).
+    requested: tuple[str, ...] = ()
+    # The case folder: its settings (CASE/config.json) for stages that read them.
+    case_dir: Path | None = None
+    # Per-stage options from the command line, by stage name (e.g. the translator's URL).
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -99,6 +103,9 @@ class Stage(ABC):
     # worker's start) then goes without. Only for modules the stage's models never use.
     worker_blocks: ClassVar[tuple[str, ...]] = ()
     redo_on_new_version: ClassVar[bool] = True
+    # Runs only when asked for (``StageConfig.requested``): a stage that costs time or money
+    # the user may not want on every ingest (translation through a server).
+    on_request: ClassVar[bool] = False
     # Reads the text lexicons (text/lexicons/ and the case's CASE/lexicons/ overrides): their
     # fingerprint is part of its version.
     reads_lexicons: ClassVar[bool] = False

@@ -1,5 +1,5 @@
-"""The transcription stage: a recording's speech as utterances (times, speaker, language,
-optional English rendering) in the case.
+"""The transcription stage: a recording's speech as utterances (times, speaker, language)
+in the case. English renderings are the translate stage's (``pipeline/translation.py``).
 
 A recording waits (``awaiting_transcription``) until this stage runs; a failed one
 (``transcription_failed``) is tried again by the next run. A new transcript replaces the old
@@ -74,8 +74,7 @@ class TranscriptionStage(Stage):
 
         whisper_langs = tuple(lang for lang in self.config.languages if lang != "ko") or ("ru",)
         options = TranscriberOptions(
-            model_path=self.config.asr_model, translate=self.config.translate,
-            languages=whisper_langs,
+            model_path=self.config.asr_model, languages=whisper_langs,
         )  # fmt: skip
         if self.config.beam_size:
             options = replace(options, beam_size=self.config.beam_size)
@@ -119,13 +118,9 @@ class TranscriptionStage(Stage):
         session.execute(delete(Segment).where(Segment.document_id == document_id))
         spoken: dict[str, float] = {}
         for row in transcript.segment_rows():
-            translations = row.pop("translations")
-            seg = Segment(document_id=document_id, run_id=run_id, **row)
-            # An English utterance "translated" to English is a copy, not a rendering.
-            seg.translations = [
-                Translation(run_id=run_id, **t) for t in translations if row["language"] != "en"
-            ]
-            session.add(seg)
+            # Renderings are the translate stage's (a new transcript drops the old ones).
+            row.pop("translations")
+            session.add(Segment(document_id=document_id, run_id=run_id, **row))
             spoken[row["language"]] = (
                 spoken.get(row["language"], 0.0) + row["end_s"] - row["start_s"]
             )
@@ -145,7 +140,6 @@ class TranscriptionStage(Stage):
                 "diarization": stats["diarization"],
                 "rtf": stats["rtf"],
                 "notes": transcript.notes,
-                "translated": transcript.translated,
             },
         }
         title = doc.title or f"document {document_id}"

@@ -190,9 +190,33 @@ class Translation(Base):
     )
     language: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
+    # The back-end (whisper, openai, libretranslate, ctranslate2) and the model it ran: one
+    # back-end's renderings never replace another's; the view picks the preferred one.
     backend: Mapped[str] = mapped_column(String(200))
+    model: Mapped[str | None] = mapped_column(String(300))
     machine: Mapped[bool] = mapped_column(Boolean, default=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class TranslationCache(Base):
+    """Renderings by text: the same sentence (a repeated headline, a copied report, a
+    re-analysed document) is sent to a back-end once per back-end, model and language pair."""
+
+    __tablename__ = "translation_cache"
+    __table_args__ = (
+        UniqueConstraint(
+            "backend", "model", "source_language", "target_language", "text_sha256",
+            name="uq_translation_cache_text",
+        ),
+    )  # fmt: skip
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    backend: Mapped[str] = mapped_column(String(200))
+    model: Mapped[str] = mapped_column(String(300))
+    source_language: Mapped[str] = mapped_column(String(20))
+    target_language: Mapped[str] = mapped_column(String(20))
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Entity(Base):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import text as sql
@@ -57,6 +58,10 @@ class Hit:
     start_s: float | None
     end_s: float | None
     score: float
+    # A hit in a segment's machine translation: ``text`` is the rendering (highlights into
+    # it), ``original`` the segment's own text, ``backend`` what rendered it.
+    original: str | None = None
+    backend: str | None = None
 
     def as_record(self) -> dict[str, Any]:
         """The hit as the CLI's --json and the API print it: ids in the export's form."""
@@ -76,6 +81,11 @@ class Hit:
             "start_s": self.start_s,
             "end_s": self.end_s,
             "score": self.score,
+            **(
+                {"matched_in": "translation", "original": self.original, "backend": self.backend}
+                if self.original is not None
+                else {}
+            ),
         }
 
     def marked(self, open_mark: str = "[", close_mark: str = "]", width: int = 200) -> str:
@@ -253,3 +263,68 @@ def _search_postgres(
         )
         hits.append(_hit(row, spans))
     return hits
+
+
+def search_translations(
+    case: Case,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    language: str | None = None,
+    kind: str | None = None,
+    document_id: int | None = None,
+) -> list[Hit]:
+    """The same query language over the segments' machine translations (the translate
+    stage's renderings): every word as a prefix, "quoted words" as a phrase; ``language`` is
+    the original's. Portable SQL (the renderings are far fewer than the segments): candidates
+    by LIKE on every word, then words checked as prefixes and phrases in Python."""
+    phrases = [_WORD.findall(p.lower()) for p in _PHRASE.findall(fold(query))]
+    phrases = [p for p in phrases if p]
+    words = _WORD.findall(_PHRASE.sub(" ", fold(query)).lower())
+    needles = [w for p in phrases for w in p] + words
+    if not needles:
+        raise OverheardError("the search query has no words in it")
+    params: dict[str, Any] = {}
+    likes = ["1 = 1"]
+    # SQLite's lower() folds ASCII only: other words are checked in Python alone.
+    unicode_lower = case.engine.dialect.name == "postgresql"
+    for i, needle in enumerate(needles):
+        if unicode_lower or needle.isascii():
+            params[f"w{i}"] = f"%{needle}%"
+            likes.append(f"lower(t.text) LIKE :w{i}")
+    where = _filters(params, language, kind, document_id)
+    statement = sql(
+        f"""
+        SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text AS original, s.language,
+               s.speaker, s.start_char, s.end_char, s.start_s, s.end_s, t.text, t.backend,
+               t.model
+        FROM translations t
+        JOIN segments s ON s.id = t.segment_id
+        JOIN documents d ON d.id = s.document_id
+        WHERE {" AND ".join(likes)}{where}
+        ORDER BY s.document_id, s.idx, t.id
+        """
+    )
+    patterns = [re.compile(r"\b" + r"\W+".join(map(re.escape, p)) + r"\w*") for p in phrases]
+    patterns += [re.compile(r"\b" + re.escape(w) + r"\w*") for w in words]
+    hits: list[Hit] = []
+    seen: set[int] = set()
+    with case.engine.connect() as conn:
+        for row in conn.execute(statement, params):
+            if row.id in seen:
+                continue  # one hit per segment (the first back-end's rendering that matches)
+            folded = fold(row.text).lower()
+            found = [list(p.finditer(folded)) for p in patterns]
+            if not all(found):
+                continue
+            seen.add(row.id)
+            spans = sorted((m.start(), m.end()) for ms in found for m in ms)
+            score = -float(sum(len(ms) for ms in found))  # more matches first would need all
+            hit = _hit(SimpleNamespace(**row._mapping, score=score), spans)
+            hit.original = row.original
+            hit.backend = f"{row.backend}, {row.model}" if row.model else row.backend
+            hits.append(hit)
+            if len(hits) >= offset + limit:
+                break
+    return hits[offset:]

@@ -200,9 +200,18 @@ Rendering = Annotated[
     not_found="No such document",
 )
 def document(
-    request: Request, case: CaseDep, doc_id: Id, rendering: Rendering = "verbatim"
+    request: Request,
+    case: CaseDep,
+    doc_id: Id,
+    rendering: Rendering = "verbatim",
+    translation: Annotated[
+        str | None,
+        Query(description="Whose English rendering to show: BACKEND or BACKEND:MODEL"),
+    ] = None,
 ) -> Response:
-    data = queries.document(case, doc_id, request.app.state.masker, rendering == "publication")
+    data = queries.document(
+        case, doc_id, request.app.state.masker, rendering == "publication", translation
+    )
     return show(request, data, "document.html", lambda d: {"rows": markup.rows(d)})
 
 

@@ -108,9 +108,21 @@ class Speaker(Model):
 
 
 class TranslationBackend(Model):
+    """One back-end's renderings of a document's segments."""
+
     language: str
-    backend: str
+    backend: str = Field(description="whisper, openai, libretranslate or ctranslate2")
+    model: str | None
     machine: bool
+    segments: int = Field(ge=0, description="How many segments it rendered")
+    preferred: bool = Field(
+        description="The one the page shows: asked for (?translation=BACKEND:MODEL), else the "
+        "case's configured translator, else the one that rendered most"
+    )
+
+    @property
+    def key(self) -> str:
+        return f"{self.backend}:{self.model or ''}"
 
 
 class Masking(Model):
@@ -317,6 +329,10 @@ class BoardLine(StatementRow):
     """One line of a board: the statement (its record, document and place) and its stance."""
 
     stance: Literal["assert", "deny"]
+    stance_source: str | None = Field(
+        default=None,
+        description='What decided the stance: "rules", or an entailment back-end',
+    )
     said_at: datetime | None = Field(
         description="When it was said: the publication time, else the date its dateline gives"
     )

@@ -262,7 +262,43 @@ def _failures(s: Session, limit: int = 100) -> list[Failure]:
 # ------------------------------------------------------------------------------ document
 
 
-def document(case: Case, doc_id: int, masker: Masker, publication: bool = False) -> DocumentPage:
+def _renderings(
+    case: Case, segments: Sequence[SegmentRecord], asked: str | None
+) -> list[TranslationBackend]:
+    """Each back-end's renderings of the document, one of them preferred: the one asked for
+    (``BACKEND:MODEL``, or just ``BACKEND``), else the case's configured translator, else the
+    one that rendered most segments."""
+    from overheard.config import CaseConfig
+
+    counts: dict[tuple[str, str, str | None], int] = {}
+    for seg in segments:
+        for t in seg.translations:
+            key = (t.language, t.backend, t.model)
+            counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return []
+    configured = CaseConfig(case.root).get("translator")
+
+    def rank(key: tuple[str, str, str | None]) -> tuple[bool, bool, int]:
+        _lang, backend, model = key
+        wanted = bool(asked) and asked in (backend, f"{backend}:{model or ''}")
+        return (not wanted, backend != configured, -counts[key])
+
+    best = min(counts, key=rank)
+    return [
+        TranslationBackend(language=lang, backend=backend, model=model, machine=True,
+                           segments=n, preferred=(lang, backend, model) == best)
+        for (lang, backend, model), n in sorted(counts.items(), key=lambda kv: rank(kv[0]))
+    ]  # fmt: skip
+
+
+def document(
+    case: Case,
+    doc_id: int,
+    masker: Masker,
+    publication: bool = False,
+    translation: str | None = None,
+) -> DocumentPage:
     with case.reader() as s:
         doc = s.get(Document, doc_id)
         if doc is None:
@@ -283,15 +319,12 @@ def document(case: Case, doc_id: int, masker: Masker, publication: bool = False)
             seg.masked_text = masker(seg.text, seg.language or data.language)
         if data.text is not None:
             data.masked_text = masker(data.text, data.language)
-    translated = sorted({(t.language, t.backend) for seg in segments for t in seg.translations})
     return DocumentPage(
         **dict(bundle),
         original=original,
         copies=copies,
         speakers=_speakers(segments),
-        translations=[
-            TranslationBackend(language=lang, backend=b, machine=True) for lang, b in translated
-        ],
+        translations=_renderings(case, segments, translation),
         rendering=rendering,
         masking=Masking(available=masker.available, reason=masker.reason),
         media_url=f"/documents/{doc_id}/media" if data.kind in ("audio", "video") else None,
@@ -796,6 +829,7 @@ def claim_board(case: Case, claim_id: int) -> ClaimBoardPage:
             return {
                 "url": evidence_url(ln),
                 "stance": ln.stance,
+                "stance_source": ln.stance_source,
                 "said_at": utc(ln.date),
                 "language": ln.language,
                 "copy_of": ref("document", ln.copy_of),
