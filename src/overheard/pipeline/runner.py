@@ -99,6 +99,8 @@ class Runner:
         self.workers = workers or min(os.cpu_count() or 1, 4)
         self._stages: dict[str, Stage] = {}
         self._ready: set[str] = set()
+        # Called once when another run holds the case (the CLI says so instead of hanging).
+        self.waiting: Callable[[], None] | None = None
 
     def stage(self, name: str) -> Stage:
         if name not in self._stages:
@@ -179,7 +181,23 @@ class Runner:
         """Run the named stages (default: all, in order) over what is pending for each. A
         stage that cannot run here is a note, or an error when ``required``. ``redo`` is
         True (every stage run redoes all it applies to, or the named ``ids``) or the names of
-        the stages to redo (the others do what became pending)."""
+        the stages to redo (the others do what became pending).
+
+        One run at a time per case: another process's (or thread's) run makes this one wait
+        (``waiting`` is told), then this one finds only what that run left pending: two
+        ingests at once used to analyse every new document twice."""
+        with self.case.exclusive(self.waiting):
+            return self._run(stages, ids, redo, required, progress, on_done)
+
+    def _run(
+        self,
+        stages: Sequence[str] | None,
+        ids: Sequence[int] | None,
+        redo: bool | Collection[str],
+        required: bool,
+        progress: ProgressFactory | None,
+        on_done: Callable[[Outcome], None] | None,
+    ) -> RunReport:
         report = RunReport()
         for name in registry.names() if stages is None else stages:
             if name not in registry.names():

@@ -1,7 +1,10 @@
 """Content-addressed storage of original bytes: ``originals/ab/abcdef…`` by sha256.
 
 Writes are atomic (temporary file, then rename), so a killed process leaves either the whole
-original or nothing. Stored files are made read-only: derived data is rebuilt from them, never
+original or nothing. A temporary file is named for the process writing it
+(``.incoming-PID-…``), and only a leftover whose process is gone is ever removed by anyone
+else: an ``overheard list`` opening the case while an ingest writes must not delete that
+ingest's half-written original. Stored files are made read-only: derived data is rebuilt from them, never
 the other way round.
 
 Durability against a power cut is batched: an fsync per file costs ~8 ms, more than reading,
@@ -15,8 +18,36 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
+
+_TEMP = re.compile(r"\.incoming-(\d+)-")
+_LEGACY_AGE_S = 24 * 3600  # a temp file named by an older version (no pid): only when stale
+
+
+def _temp_prefix() -> str:
+    return f".incoming-{os.getpid()}-"
+
+
+def _writer_gone(path: Path) -> bool:
+    match = _TEMP.match(path.name)
+    if match is None:
+        try:
+            return time.time() - path.stat().st_mtime > _LEGACY_AGE_S
+        except OSError:
+            return False
+    pid = int(match.group(1))
+    if pid == os.getpid():
+        return False  # ours: removed by the write that made it, if it fails
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, someone else's
+    return False
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -50,7 +81,7 @@ class BlobStore:
         if target.is_file() and target.stat().st_size == len(data):
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=_temp_prefix())
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -70,7 +101,7 @@ class BlobStore:
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=_temp_prefix())
         try:
             with os.fdopen(fd, "wb") as out, source.open("rb") as src:
                 while block := src.read(chunk):
@@ -108,12 +139,14 @@ class BlobStore:
         return path.is_file() and sha256_bytes(path.read_bytes()) == sha256
 
     def clean_incomplete(self) -> int:
-        """Remove temporary files left by a killed writer; returns how many."""
+        """Remove temporary files whose writer was killed (its process is gone); a writer that
+        is still running keeps its own. Returns how many were removed."""
         removed = 0
         if self.root.is_dir():
             for leftover in [*self.root.glob(".incoming-*"), *self.root.glob("*/.incoming-*")]:
-                leftover.unlink(missing_ok=True)
-                removed += 1
+                if _writer_gone(leftover):
+                    leftover.unlink(missing_ok=True)
+                    removed += 1
         return removed
 
 

@@ -6,13 +6,24 @@
 
 A PostgreSQL database can stand in for the SQLite file (``database_url``); the originals stay
 in the folder either way.
+
+One engine per case per process: opening a case that this process already has open shares its
+engine (``close`` disposes of it with the last user). SQLite's locks are POSIX locks, which
+belong to the process and are dropped when *any* descriptor of the file closes; a second engine,
+or a plain open and close of ``case.sqlite`` to look at its header, dropped the locks that the
+first engine's connections held, and another process closing the case then deleted the WAL from
+under them (the workbench then read a stale or "malformed" database). Migrations run under a
+lock (a file lock beside the database, an advisory lock on PostgreSQL), so processes that open a
+new case at the same time create its schema once.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +43,25 @@ except ImportError:  # the semantic extra is not installed
     _sqlite_vec = None
 
 DB_NAME = "case.sqlite"
+LOCK_NAME = ".case.lock"  # flock'd by whoever migrates or runs a stage; never case.sqlite itself
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; one process at a time there
+    fcntl = None  # type: ignore[assignment]
+
+
+class _Shared:
+    """An engine and how many open ``Case`` objects in this process use it."""
+
+    def __init__(self, engine: Engine, identity: tuple[int, int] | None) -> None:
+        self.engine = engine
+        self.identity = identity
+        self.users = 1
+
+
+_ENGINES: dict[str, _Shared] = {}
+_ENGINES_LOCK = threading.RLock()
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -46,7 +76,22 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     # MB of chunks per query (10 ms a probe through the cache, 0.4 ms mapped).
     cur.execute("PRAGMA mmap_size=17179869184")
     cur.close()
+    # Transactions are begun by _sqlite_begin, not by the driver, which began them only at the
+    # first write: a writer's "is it there yet?" then ran before its lock, and two processes
+    # storing the same file both found it absent (UNIQUE constraint failed: blobs.sha256).
+    dbapi_conn.isolation_level = None
     _load_sqlite_vec(dbapi_conn)
+
+
+WRITE = "overheard_write"  # execution option: this transaction writes
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """A writer's transaction takes SQLite's write lock at once (waiting up to busy_timeout
+    for another writer) and so reads what the last writer committed; a reader's is deferred
+    and reads one snapshot throughout."""
+    immediate = conn.get_execution_options().get(WRITE)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _load_sqlite_vec(dbapi_conn: Any) -> None:
@@ -77,9 +122,11 @@ def _sqlite_module() -> Any:
 
 
 class Case:
-    def __init__(self, root: Path, engine: Engine) -> None:
+    def __init__(self, root: Path, engine: Engine, key: str | None = None) -> None:
         self.root = root
         self.engine = engine
+        self._key = key
+        self._closed = False
         self.blobs = BlobStore(root / "originals")
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
@@ -95,30 +142,31 @@ class Case:
             )
         if root.exists() and not root.is_dir():
             raise CaseError(f"case path {root} exists and is not a folder")
-        if db_path.exists() and _looks_unlike_sqlite(db_path):
-            raise CaseError(f"{db_path} is not an SQLite database (damaged or not a case)")
-        try:
-            root.mkdir(parents=True, exist_ok=True)
-            (root / "originals").mkdir(exist_ok=True)
-        except OSError as exc:
-            raise CaseError(f"cannot create case folder {root}: {exc.strerror}") from exc
-        url = database_url or f"sqlite:///{db_path}"
-        sqlite = url.startswith("sqlite")
-        engine = create_engine(url, module=_sqlite_module()) if sqlite else create_engine(url)
-        if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
-        try:
-            migrate.upgrade(engine)
-        except (OperationalError, DatabaseError) as exc:
-            raise CaseError(f"cannot open case database {url}: {exc.orig}") from exc
-        case = cls(root, engine)
+        url = database_url or f"sqlite:///{db_path.resolve()}"
+        with _ENGINES_LOCK:
+            shared = _ENGINES.get(url)
+            if shared is not None and shared.identity == _identity(db_path, database_url):
+                shared.users += 1
+                return cls(root, shared.engine, url)
+            engine = _new_engine(root, db_path, url)
+            _ENGINES[url] = _Shared(engine, _identity(db_path, database_url))
+        case = cls(root, engine, url)
         case.blobs.clean_incomplete()
         return case
+
+    @contextmanager
+    def exclusive(self, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+        """Hold the case's lock (one holder at a time across processes and threads): schema
+        changes and stage runs, which would otherwise race or repeat each other's work.
+        ``waiting`` is called once if another holder makes this one wait."""
+        with case_lock(self.root, waiting):
+            yield
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
         with self._sessions() as session, session.begin():
+            session.connection(execution_options={WRITE: True})
             yield session
 
     def reader(self) -> Session:
@@ -138,7 +186,19 @@ class Case:
             }
 
     def close(self) -> None:
-        self.engine.dispose()
+        """Stop using the case; the last user in this process disposes of its engine."""
+        if self._closed:
+            return
+        self._closed = True
+        with _ENGINES_LOCK:
+            shared = _ENGINES.get(self._key) if self._key else None
+            if shared is None or shared.engine is not self.engine:
+                self.engine.dispose()  # not shared (made directly, or its file was replaced)
+                return
+            shared.users -= 1
+            if shared.users <= 0:
+                del _ENGINES[self._key]  # type: ignore[arg-type]
+                self.engine.dispose()
 
     def __enter__(self) -> Case:
         return self
@@ -147,7 +207,84 @@ class Case:
         self.close()
 
 
-def _looks_unlike_sqlite(path: Path) -> bool:
-    with path.open("rb") as handle:
-        header = handle.read(16)
-    return bool(header) and header != b"SQLite format 3\x00"
+def _new_engine(root: Path, db_path: Path, url: str) -> Engine:
+    """A migrated engine for a case this process does not have open yet."""
+    sqlite = url.startswith("sqlite")
+    module = _sqlite_module() if sqlite else None
+    if sqlite and db_path.exists() and _looks_unlike_sqlite(db_path, module):
+        raise CaseError(f"{db_path} is not an SQLite database (damaged or not a case)")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "originals").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise CaseError(f"cannot create case folder {root}: {exc.strerror}") from exc
+    engine = create_engine(url, module=module) if sqlite else create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    try:
+        if migrate.upgrade_needed(engine):
+            with case_lock(root) if sqlite else nullcontext():
+                migrate.upgrade(engine)
+    except (OperationalError, DatabaseError) as exc:
+        engine.dispose()
+        raise CaseError(f"cannot open case database {url}: {exc.orig}") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _identity(db_path: Path, database_url: str | None) -> tuple[int, int] | None:
+    """Which file the case's database is (a case folder deleted and made again at the same
+    path is another case: its engine must not be shared with the old one's)."""
+    if database_url is not None:
+        return None
+    try:
+        st = db_path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+@contextmanager
+def case_lock(root: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """An exclusive flock on ``root/.case.lock``. flock (unlike the POSIX locks SQLite uses)
+    belongs to the open file, so threads of one process exclude each other too, and closing
+    another descriptor never drops it. Waits as long as the holder holds it (a killed holder's
+    lock goes with its process)."""
+    if fcntl is None:
+        yield
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _looks_unlike_sqlite(path: Path, module: Any) -> bool:
+    """Whether the file is something other than an SQLite database, asked of SQLite itself:
+    a plain ``open``/``close`` of the file here would drop the POSIX locks that this process's
+    connections to it hold (see the module's docstring)."""
+    try:
+        conn = module.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except module.Error:
+        return False  # unreadable: the engine's own error says why
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except module.DatabaseError as exc:
+        return "not a database" in str(exc) or "malformed" in str(exc)
+    finally:
+        conn.close()
+    return False
