@@ -49,7 +49,7 @@ def _rings() -> list[list[tuple[float, float]]]:
             out.extend(part[1:] if out else part)
         return out
 
-    rings = []
+    rings: list[list[tuple[float, float]]] = []
     for geometry in topo["objects"]["countries"]["geometries"]:
         polygons: Any = geometry.get("arcs") or []
         if geometry["type"] == "Polygon":
