@@ -79,7 +79,9 @@ def test_retries_then_down_with_one_line() -> None:
         assert len(server.requests) == 2
     with serve("openai", "500") as server:
         t = translators.build(BackendSettings("openai", url=server.url, model="m", retries=1))
-        with pytest.raises(BackendDown, match=r"not answering \(HTTP 500: .*model crashed.*2 tries"):
+        with pytest.raises(
+            BackendDown, match=r"not answering \(HTTP 500: .*model crashed.*2 tries"
+        ):
             t.translate([Piece(1, "да", "ru")])
     closed = f"http://127.0.0.1:{free_port()}/v1"
     t = translators.build(BackendSettings("openai", url=closed, model="m", retries=0))

@@ -121,7 +121,9 @@ def test_a_server_that_is_down_leaves_the_stage_pending(run, monkeypatch) -> Non
     assert not rows(run.case_dir)
     with Case.open(run.case_dir) as case, case.reader() as s:
         done = s.scalar(
-            select(func.count()).select_from(DocumentStage).where(DocumentStage.stage == "translate")
+            select(func.count())
+            .select_from(DocumentStage)
+            .where(DocumentStage.stage == "translate")
         )
     assert done == 0  # nothing half-written, nothing marked failed: still pending
     states = {st["name"]: st for st in json.loads(run("stages", "--json").output)}

@@ -371,23 +371,57 @@ class WhisperTranslator(Translator):
         self._model = WhisperModel(str(self._info.path), device="cpu", compute_type="int8")
 
     def translate(self, pieces: Sequence[Piece], recording: str | None = None) -> list[str]:
+        """Utterances next to each other (same language and channel, together under Whisper's
+        30 s window) are decoded as one stretch, and each English segment goes to the
+        utterance it overlaps most: a window per utterance would cost a full encoder pass
+        for every "Да"."""
         if recording is None:
             raise BackendError("Whisper translates speech only: this is not a recording")
         self.load()
         from overheard.speech.audio import load_audio
 
         audio = load_audio(recording)
-        out = []
-        for p in pieces:
-            start, end = p.start_s or 0.0, p.end_s or audio.duration
-            channel = p.channel if p.channel is not None and audio.channels_16k else None
-            samples = audio.slice(max(0.0, start - 0.1), end + 0.1, channel)
+        parts: dict[int, list[str]] = {}
+        for chunk in stretches(pieces):
+            first, last = chunk[0], chunk[-1]
+            start = max(0.0, (first.start_s or 0.0) - 0.1)
+            end = min(audio.duration, (last.end_s or audio.duration) + 0.1)
+            channel = first.channel if first.channel is not None and audio.channels_16k else None
             segments, _ = self._model.transcribe(
-                samples, language=p.language, task="translate", beam_size=1,
-                vad_filter=False, condition_on_previous_text=False, without_timestamps=True,
+                audio.slice(start, end, channel), language=first.language, task="translate",
+                beam_size=1, vad_filter=False, condition_on_previous_text=False,
+                word_timestamps=len(chunk) > 1,
             )  # fmt: skip
-            out.append(" ".join(s.text.strip() for s in segments).strip())
-        return out
+            for seg in segments:
+                # A segment that spans two utterances is split between them at its words'
+                # times (the translate task's word times are rough, but within a stretch).
+                words = seg.words or [seg]
+                for word in words:
+                    middle = start + (word.start + word.end) / 2
+                    owner = min(chunk, key=lambda p: _distance(middle, p))
+                    text = word.word if seg.words else seg.text
+                    parts.setdefault(owner.segment_id, []).append(text)
+        return ["".join(parts.get(p.segment_id, [])).strip() for p in pieces]
+
+
+def _distance(t: float, piece: Piece) -> float:
+    """How far a time is from an utterance (0 inside it)."""
+    lo, hi = piece.start_s or 0.0, piece.end_s or 0.0
+    return max(lo - t, t - hi, 0.0)
+
+
+def stretches(pieces: Sequence[Piece], longest_s: float = 28.0) -> list[list[Piece]]:
+    """Consecutive utterances in one language and channel whose span fits one window."""
+    out: list[list[Piece]] = []
+    for p in sorted(pieces, key=lambda p: p.start_s or 0.0):
+        if out:
+            last = out[-1]
+            same = last[0].language == p.language and last[0].channel == p.channel
+            if same and (p.end_s or 0.0) - (last[0].start_s or 0.0) <= longest_s:
+                last.append(p)
+                continue
+        out.append([p])
+    return out
 
 
 def build(settings: BackendSettings, asr_model: str | None = None) -> Translator:
