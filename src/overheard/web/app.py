@@ -14,6 +14,7 @@ Guards, because the content is hostile and the browser is shared with the web at
 
 from __future__ import annotations
 
+import inspect
 import secrets
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,7 @@ def create_app(
         # FastAPI's own docs pages load Swagger from a CDN; /api renders the spec locally.
         docs_url=None,
         redoc_url=None,
+        **_no_telemetry(),
     )
     app.state.case = case
     app.state.masker = masker if masker is not None else load_masker()
@@ -186,3 +188,13 @@ def _json_url(request: Request) -> str | None:
         return None
     base = path.rstrip("/") or "/documents"
     return base + ".json" + (f"?{request.url.query}" if request.url.query else "")
+
+
+def _no_telemetry() -> dict[str, Any]:
+    """FastAPI 0.16x traces requests through OpenTelemetry wherever the environment configures
+    a provider (or FASTAPI_OTEL_AUTO_CONFIGURE): off, whatever the environment says
+    (docs/PRIVACY.md). Older FastAPI has no such option."""
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    off = {"tracing": False, "metrics": False, "logs": False, "auto_configure": False}
+    return {"telemetry": off}
