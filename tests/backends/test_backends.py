@@ -156,5 +156,20 @@ def test_ctranslate2_model_folder() -> None:
     assert "Moscow" in out[0] and "Kursk" in out[0]
 
 
+NLI_MODEL = os.environ.get("OVERHEARD_TEST_NLI_MODEL")
+
+
+@pytest.mark.skipif(
+    not NLI_MODEL,
+    reason="set OVERHEARD_TEST_NLI_MODEL to an ONNX NLI folder (model.onnx, tokenizer.json, "
+    "config.json) to test it",
+)
+def test_onnx_nli_model_folder() -> None:
+    e = entail.build(BackendSettings("onnx", model=NLI_MODEL))
+    assert e.unavailable() is None
+    assert e.relation("Troops entered Kursk on Monday.", "Troops entered Kursk.") == "supports"
+    assert e.relation("No troops entered Kursk.", "Troops entered Kursk.") == "contradicts"
+
+
 def test_gloss_fixture_is_deterministic() -> None:
     assert gloss("Танк подбит!") == "tank destroyed !"
