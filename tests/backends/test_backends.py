@@ -156,6 +156,20 @@ def test_ctranslate2_model_folder() -> None:
     assert "Moscow" in out[0] and "Kursk" in out[0]
 
 
+def test_onnx_entailer_on_a_toy_model(tmp_path) -> None:
+    pytest.importorskip("onnx", reason="the dev extra's onnx builds the toy model")
+    from .toy_nli import build
+
+    e = entail.build(BackendSettings("onnx", model=str(build(tmp_path / "nli"))))
+    assert e.unavailable() is None and e.model.startswith("nli@")
+    assert e.relation("Troops entered Kursk on Monday.", "Troops entered Kursk.") == "supports"
+    assert e.relation("No troops entered Kursk.", "Troops entered Kursk.") == "contradicts"
+    (tmp_path / "nli" / "config.json").write_text('{"id2label": {"0": "A", "1": "B"}}')
+    fresh = entail.build(BackendSettings("onnx", model=str(tmp_path / "nli")))
+    with pytest.raises(NotAvailable, match="id2label must name"):
+        fresh.relation("a", "b")
+
+
 NLI_MODEL = os.environ.get("OVERHEARD_TEST_NLI_MODEL")
 
 
