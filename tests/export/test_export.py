@@ -157,7 +157,13 @@ def test_typed_fields_the_analysis_computes(case, settings, samples):
     assert st["claim_id"] == claim["id"]
     assert claim["proposition"] == "foreign units fight in Kursk"
     assert claim["statements"] == [
-        {"statement_id": st["id"], "stance": "deny", "hedged": False, "confidence": None}
+        {
+            "statement_id": st["id"],
+            "stance": "deny",
+            "stance_source": None,
+            "hedged": False,
+            "confidence": None,
+        }
     ]
     assert (claim["asserting_sources"], claim["denying_sources"]) == (0, 1)
     event = by_type["event"][0]
