@@ -21,14 +21,28 @@ from overheard.errors import OverheardError
 
 
 class State:
-    def __init__(self, case_dir: Path, debug: bool) -> None:
+    def __init__(
+        self,
+        case_dir: Path,
+        debug: bool,
+        database_url: str | None = None,
+        blobs: Path | None = None,
+    ) -> None:
         self.case_dir = case_dir
         self.debug = debug
+        self.database_url = database_url or None
+        self.blobs = blobs
 
-    def open_case(self, create: bool = False) -> Any:
+    def open_case(self, create: bool = False, upgrade: bool | None = None) -> Any:
         from overheard.store import Case
 
-        return Case.open(self.case_dir, create=create)
+        return Case.open(
+            self.case_dir,
+            create=create,
+            database_url=self.database_url,
+            blobs=self.blobs,
+            upgrade=upgrade,
+        )
 
 
 def _stderr_console() -> Any:
@@ -86,10 +100,31 @@ class OverheardGroup(click.Group):
     show_default=True,
     help="The case folder (one SQLite file + the original files). Env: OVERHEARD_CASE.",
 )
+@click.option(
+    "--database-url",
+    envvar="OVERHEARD_DATABASE_URL",
+    metavar="URL",
+    help="The case's database instead of CASE/case.sqlite: postgresql://USER@HOST/DB for a "
+    "team's case (the originals stay in the case folder, or --blobs). "
+    "Env: OVERHEARD_DATABASE_URL.",
+)
+@click.option(
+    "--blobs",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="OVERHEARD_BLOBS",
+    help="Keep the originals here instead of CASE/originals (a folder every machine of a "
+    "team's case shares). Env: OVERHEARD_BLOBS.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.version_option(__version__, prog_name="overheard")
 @click.pass_context
-def cli(ctx: click.Context, case_dir: Path, debug: bool) -> None:
+def cli(
+    ctx: click.Context,
+    case_dir: Path,
+    database_url: str | None,
+    blobs: Path | None,
+    debug: bool,
+) -> None:
     """overheard: a sourced, searchable record of who said what, from intercepted audio and
     open-source reports. Offline.
 
@@ -100,7 +135,7 @@ def cli(ctx: click.Context, case_dir: Path, debug: bool) -> None:
       overheard show 3
       overheard export --format jsonl -o record.jsonl
     """
-    ctx.obj = State(case_dir, debug)
+    ctx.obj = State(case_dir, debug, database_url, blobs)
 
 
 # -------------------------------------------------------------------------------- ingest
@@ -513,6 +548,100 @@ def stages(state: State, as_json: bool) -> None:
             f"[bold]{st.pending} pending[/] (of {st.applies})"
             + (f" [dim]— runs when asked (--{st.name})[/]" if st.on_request else "")
         )
+
+
+# -------------------------------------------------------------------------------- databases
+
+
+@cli.command()
+@click.pass_obj
+def migrate(state: State) -> None:
+    """Create the case's schema or bring it up to this version of overheard.
+
+    An SQLite case is brought up to date whenever it is opened; a PostgreSQL database only by
+    this command (analysts share it: upgrade overheard on every machine that uses it too).
+
+    \b
+    Example:
+      overheard --database-url postgresql://me@db.example/ourcase migrate
+    """
+    from overheard.store.migrate import current_revision
+
+    before = _schema_revision(state)
+    case = state.open_case(create=True, upgrade=True)
+    after = current_revision(case.engine)
+    case.close()
+    if before == after:
+        click.echo(f"{case.database}: schema {after}, up to date")
+    else:
+        click.echo(f"{case.database}: schema {before or 'none'} -> {after}")
+
+
+def _schema_revision(state: State) -> str | None:
+    """The revision of the database that ``state`` names, read without opening the case (which
+    would refuse an older schema) and without creating anything."""
+    from sqlalchemy import create_engine
+
+    from overheard.store.case import DB_NAME
+    from overheard.store.migrate import current_revision
+
+    db_path = state.case_dir / DB_NAME
+    if state.database_url is None and not db_path.exists():
+        return None
+    engine = create_engine(state.database_url or f"sqlite:///{db_path.resolve()}")
+    try:
+        return current_revision(engine)
+    except Exception:  # unreachable or not a database: opening the case says why
+        return None
+    finally:
+        engine.dispose()
+
+
+@cli.command(name="copy")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    metavar="URL|DIR",
+    help="Where to: a database URL (postgresql://…; the originals stay in this case's folder) "
+    "or a new case folder (an SQLite case, with the originals).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.pass_obj
+def copy_command(state: State, to: str, quiet: bool) -> None:
+    """Copy the whole case (every record, with its ids, and its vectors) into an empty
+    database: a laptop's SQLite case into the team's PostgreSQL, or back. One transaction:
+    a copy that fails leaves the target as it was.
+
+    \b
+    Example:
+      overheard --case laptop-case copy --to postgresql://me@db.example/ourcase
+      overheard --case team --database-url postgresql://me@db.example/ourcase copy --to offline-case
+    """
+    from overheard.store.copy import copy_case, target_case
+
+    source = state.open_case()
+    target = target_case(source, to, state.blobs if "://" in to else None)
+    try:
+        with _progress("copying", quiet) as bar:
+            task = bar.add_task("copying", total=None)
+
+            def moved(table: str, rows: int) -> None:
+                bar.update(task, advance=rows, description=f"copying {table}")
+
+            report = copy_case(source, target, moved)
+    finally:
+        target.close()
+        source.close()
+    rows = sum(report.rows.values())
+    vectors = sum(report.vectors.values())
+    click.echo(
+        f"copied {report.rows.get('documents', 0)} documents ({rows} rows, {vectors} vectors"
+        + (f", {report.originals} originals" if report.originals else "")
+        + f") to {target.database}"
+    )
+    if "://" in to:
+        click.echo(f"use it with: overheard --case {state.case_dir} --database-url URL …")
 
 
 # -------------------------------------------------------------------------------- config

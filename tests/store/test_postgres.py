@@ -4,7 +4,12 @@ written to; .ci/run starts a throwaway server for it."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import subprocess
+import sys
+import threading
 import uuid
 
 import jsonschema
@@ -57,3 +62,218 @@ def test_postgres_ingest_search_export(pg_case, settings, samples):
         validator.validate(rec)
         types.add(rec["type"])
     assert {"source", "document", "segment"} <= types
+
+
+# ------------------------------------------------------------------------ a team's case
+
+OVERHEARD = [sys.executable, "-m", "overheard.cli"]
+
+
+@pytest.fixture
+def new_database():
+    """Makes empty databases of their own on the test server (URLs); dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(URL, isolation_level="AUTOCOMMIT")
+    made = []
+
+    def make() -> str:
+        name = f"overheard_test_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return URL.rsplit("/", 1)[0] + "/" + name
+
+    yield make
+    with admin.connect() as conn:
+        for name in made:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_url(new_database):
+    return new_database()
+
+
+def _overheard(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*OVERHEARD, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> str:
+    proc = _overheard(*args, env=env)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, f"overheard {' '.join(args)}: {err}"
+    return out
+
+
+def test_two_ingests_of_overlapping_folders_at_once_store_each_text_once(tmp_path, pg_url):
+    """Two analysts (two case folders, one shared --blobs folder, one database) ingest
+    overlapping folders at the same time: the same files, and the same texts under other
+    names. Whichever commits second finds the first's row (the database refuses a second
+    one) and records its path as an origin instead."""
+    from sqlalchemy import create_engine, text
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    texts = [f"Report {i}: the {i}th convoy was seen near Sudzha at dawn." for i in range(200)]
+    for i in range(150):
+        (first / f"f{i:03}.txt").write_text(texts[i], encoding="utf-8")
+    for i in range(50):  # the same texts as the first folder's first files, spaced otherwise
+        (second / f"d{i:03}.txt").write_text(texts[i] + "\n\n", encoding="utf-8")
+    for i in range(50, 200):
+        (second / f"f{i:03}.txt").write_text(texts[i], encoding="utf-8")
+    blobs = tmp_path / "shared-originals"
+    common = ["--database-url", pg_url, "--blobs", str(blobs)]
+    flags = ["--no-analyze", "--no-transcribe", "--workers", "1", "--json"]
+    procs = [
+        _overheard("--case", str(tmp_path / "case-a"), *common, "ingest", str(first), *flags),
+        _overheard("--case", str(tmp_path / "case-b"), *common, "ingest", str(second), *flags),
+    ]
+    outcomes = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+        outcomes.extend(json.loads(out)["outcomes"])
+    assert len(outcomes) == 350
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT text FROM documents ORDER BY id")).scalars().all()
+        origins = conn.execute(text("SELECT count(DISTINCT path) FROM origins")).scalar()
+        blob_rows = conn.execute(text("SELECT count(*) FROM blobs")).scalar()
+    engine.dispose()
+    assert sorted(t.strip() for t in stored) == sorted(texts)  # each once: none lost or twice
+    assert origins == 350  # every path the two ingests saw
+    assert blob_rows == 250  # 200 files, and the 50 respaced copies
+    assert len(list(blobs.glob("??/*"))) == 250
+    statuses = [o["status"] for o in outcomes]
+    assert statuses.count("new") == 200
+    assert statuses.count("present") + statuses.count("duplicate") == 150
+
+
+def test_migrate_creates_upgrades_and_an_older_schema_waits_for_it(tmp_path, pg_url):
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from overheard.errors import CaseError
+    from overheard.store import Case
+    from overheard.store.migrate import alembic_config, head_revision, revisions
+
+    older = revisions()[-2]
+    engine = create_engine(pg_url)
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, older)
+    engine.dispose()
+    with pytest.raises(CaseError, match="run 'overheard migrate'"):
+        Case.open(tmp_path / "case", database_url=pg_url)
+    env = {"OVERHEARD_DATABASE_URL": pg_url}
+    out = _run("--case", str(tmp_path / "case"), "migrate", env=env)
+    assert f"schema {older} -> {head_revision()}" in out
+    out = _run("--case", str(tmp_path / "case"), "migrate", env=env)
+    assert "up to date" in out
+    Case.open(tmp_path / "case", database_url=pg_url).close()
+
+
+def _normalised(export: str) -> str:
+    """An export with its ids numbered in order of first appearance and its ingest times
+    blanked: what two databases fed the same inputs must agree on byte for byte."""
+    numbers: dict[str, str] = {}
+
+    def renumber(match: re.Match[str]) -> str:
+        kind = match.group(1)
+        key = match.group(0)
+        if key not in numbers:
+            numbers[key] = f"{kind}:#{sum(k.startswith(kind + ':') for k in numbers) + 1}"
+        return numbers[key]
+
+    text = re.sub(r'"ingested_at":"[^"]*"', '"ingested_at":"-"', export)
+    return re.sub(r"\b([a-z_]+):(\d+)\b", renumber, text)
+
+
+def test_export_is_the_same_from_postgres_as_from_sqlite(tmp_path, pg_url, samples):
+    """The bundled samples ingested and analysed into each: the same record, byte for byte,
+    ids and ingest times aside (and copied across, the same again)."""
+    pytest.importorskip("overheard.text.analyze", reason="text extra not installed")
+    inputs = [str(samples / "reports"), str(samples / "intercepts" / "call_02.ogg")]
+    lite, pg = ["--case", str(tmp_path / "lite")], ["--case", str(tmp_path / "pg")]
+    pg += ["--database-url", pg_url]
+    _run(*lite, "ingest", "--no-transcribe", *inputs)
+    _run(*pg, "ingest", "--no-transcribe", *inputs)
+    from_sqlite = _run(*lite, "export")
+    from_postgres = _run(*pg, "export")
+    assert from_sqlite.count("\n") > 100
+    assert _normalised(from_postgres) == _normalised(from_sqlite)
+
+
+def test_copy_to_postgres_and_back(tmp_path, new_database, samples):
+    """A laptop's case copied into the team's database and a server's case copied back to a
+    folder: the same export each way, with its ids; new documents then get new ids."""
+    lite = tmp_path / "laptop"
+    _run("--case", str(lite), "ingest", "--no-analyze", str(samples / "reports"))
+    url = new_database()
+    out = _run("--case", str(lite), "copy", "--to", url)
+    assert "copied 6 documents" in out
+    team = ["--case", str(lite), "--database-url", url]
+    assert _run(*team, "export") == _run("--case", str(lite), "export")
+    assert "Курской" in _run(*team, "search", "курск")
+    again = _overheard("--case", str(lite), "copy", "--to", url)
+    _out, err = again.communicate(timeout=600)
+    assert again.returncode == 1 and "is not empty" in err
+
+    back = tmp_path / "offline"
+    out = _run(*team, "copy", "--to", str(back))
+    assert "copied 6 documents" in out and "originals" in out
+    assert _run("--case", str(back), "export") == _run(*team, "export")
+    assert _run("--case", str(back), "show", "--json", "1")
+
+    extra = tmp_path / "extra.txt"
+    extra.write_text("A new report from Sumy, after the copy.", encoding="utf-8")
+    out = _run(*team, "ingest", "--no-analyze", "--json", str(extra))
+    assert json.loads(out)["outcomes"][0]["document_id"] == 7  # the sequence went on
+
+
+def test_the_run_lock_is_the_databases(tmp_path, pg_case):
+    """Two machines share a PostgreSQL case, each with a case folder of its own: one stage
+    run at a time all the same (the lock is an advisory lock in the database)."""
+    from overheard.store import Case
+
+    other = Case.open(
+        tmp_path / "elsewhere",
+        database_url=str(pg_case.engine.url.render_as_string(hide_password=False)),
+    )
+    told = threading.Event()
+    inside = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with pg_case.exclusive():
+            inside.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert inside.wait(30)
+    entered = []
+
+    def wait_for_it() -> None:
+        with other.exclusive(told.set):
+            entered.append(True)
+
+    waiter = threading.Thread(target=wait_for_it)
+    waiter.start()
+    assert told.wait(30)
+    assert not entered
+    release.set()
+    waiter.join(30)
+    holder.join(30)
+    assert entered == [True]
+    other.close()

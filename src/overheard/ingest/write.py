@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from overheard import __version__
@@ -42,6 +44,11 @@ NEW = "new"
 PRESENT = "present"  # the same bytes were ingested before
 DUPLICATE = "duplicate"  # the same text under another name or format
 FAILED = "failed"
+
+# Another ingest on the same PostgreSQL case stored the same row between this transaction's
+# look and its insert this many times in a row: give up (it never happened in the tests).
+RETRIES = 5
+T = TypeVar("T")
 
 
 @dataclass
@@ -112,7 +119,39 @@ class Writer:
             outcomes.append(self._store_media(read, media))
         return outcomes
 
+    def _again_on_conflict(self, store: Callable[[], T]) -> T:
+        """Run one document's transaction, and run it again when the database refuses a row
+        that another process committed meanwhile (the same file, text, item, original,
+        source or path: each is unique in the database). On PostgreSQL several ingests write
+        one case at once, and each looks before it inserts in its own snapshot; the second
+        insert of a row waits for the first's commit and fails, and the second attempt finds
+        it (PRESENT, DUPLICATE). On SQLite writers take turns and never get here. Ids this
+        writer cached from the failed transaction are forgotten with it."""
+        for attempt in range(RETRIES):
+            sources, runs = dict(self._source_ids), self.runs.snapshot()
+            try:
+                return store()
+            except IntegrityError:
+                self._source_ids = sources
+                self.runs.restore(runs)
+                if attempt == RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
     def _store_text(
+        self,
+        path: Path,
+        sha: str,
+        size: int,
+        blob_type: str,
+        rec: formats.Record,
+        prepared: text_stage.PreparedText | None,
+    ) -> Outcome:
+        return self._again_on_conflict(
+            lambda: self._store_text_once(path, sha, size, blob_type, rec, prepared)
+        )
+
+    def _store_text_once(
         self,
         path: Path,
         sha: str,
@@ -259,6 +298,39 @@ class Writer:
     ) -> Outcome:
         """A recording, with its item's metadata; ``parent`` is the external id of the
         document it belongs to (a voice note's message), which the two then name."""
+        return self._again_on_conflict(
+            lambda: self._store_recording_once(
+                shown,
+                part,
+                sha,
+                size,
+                info,
+                title=title,
+                published_at=published_at,
+                published_text=published_text,
+                source=source,
+                url=url,
+                meta=meta,
+                parent=parent,
+            )
+        )
+
+    def _store_recording_once(
+        self,
+        shown: str,
+        part: int | None,
+        sha: str,
+        size: int,
+        info: formats.AudioInfo | None,
+        *,
+        title: str | None,
+        published_at: datetime | None = None,
+        published_text: str | None = None,
+        source: str | None = None,
+        url: str | None = None,
+        meta: dict[str, Any] | None = None,
+        parent: str | None = None,
+    ) -> Outcome:
         with self.case.session() as s:
             existing = s.scalar(
                 select(Document.id).where(Document.blob_sha256 == sha, Document.part == 0)
@@ -321,6 +393,19 @@ class Writer:
     ) -> Outcome:
         """Record why ``path`` (one ``part`` of it, or all) could not be ingested, once per
         reason until resolved; its original is kept when there is one."""
+        self._again_on_conflict(lambda: self._fail_once(path, part, sha, reason, media_type, size))
+        self._failed_paths.add(path)
+        return Outcome(path, part or 0, FAILED, None, reason)
+
+    def _fail_once(
+        self,
+        path: str,
+        part: int | None,
+        sha: str | None,
+        reason: str,
+        media_type: str | None,
+        size: int | None,
+    ) -> None:
         with self.case.session() as s:
             if sha is not None and media_type is not None and size is not None:
                 self._ensure_blob(s, sha, size, media_type)
@@ -334,8 +419,6 @@ class Writer:
             )
             if already is None:
                 s.add(IngestFailure(path=path, part=part, blob_sha256=sha, reason=reason))
-        self._failed_paths.add(path)
-        return Outcome(path, part or 0, FAILED, None, reason)
 
     def _resolve_failures(self, s: Session, path: str, part: int) -> None:
         if path not in self._failed_paths:

@@ -32,6 +32,13 @@ class RunRegistry:
             self._ids[key] = run.id
         return self._ids[key]
 
+    def snapshot(self) -> dict[tuple[str, str], int]:
+        return dict(self._ids)
+
+    def restore(self, ids: dict[tuple[str, str], int]) -> None:
+        """Forget the runs made in a transaction that was rolled back."""
+        self._ids = dict(ids)
+
     def finish(self, session: Session) -> None:
         for run_id in self._ids.values():
             run = session.get(Run, run_id)

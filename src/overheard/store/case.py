@@ -5,7 +5,7 @@
         s.add(...)
 
 A PostgreSQL database can stand in for the SQLite file (``database_url``); the originals stay
-in the folder either way.
+in the folder either way, or in a folder of their own that several machines share (``blobs``).
 
 One engine per case per process: opening a case that this process already has open shares its
 engine (``close`` disposes of it with the last user). SQLite's locks are POSIX locks, which
@@ -27,7 +27,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -83,6 +83,8 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     _load_sqlite_vec(dbapi_conn)
 
 
+_PG_RUN_LOCK = 0x6F7672756E  # "ovrun": held by whoever runs a stage on a PostgreSQL case
+
 WRITE = "overheard_write"  # execution option: this transaction writes
 
 
@@ -122,19 +124,33 @@ def _sqlite_module() -> Any:
 
 
 class Case:
-    def __init__(self, root: Path, engine: Engine, key: str | None = None) -> None:
+    def __init__(
+        self, root: Path, engine: Engine, key: str | None = None, blobs: Path | None = None
+    ) -> None:
         self.root = root
         self.engine = engine
         self._key = key
         self._closed = False
-        self.blobs = BlobStore(root / "originals")
+        self.blobs = BlobStore(blobs if blobs is not None else root / "originals")
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
     def open(
-        cls, root: str | Path, *, create: bool = True, database_url: str | None = None
+        cls,
+        root: str | Path,
+        *,
+        create: bool = True,
+        database_url: str | None = None,
+        blobs: str | Path | None = None,
+        upgrade: bool | None = None,
     ) -> Case:
+        """Open (and, with ``create``, make) the case at ``root``: its database is
+        ``root/case.sqlite`` or ``database_url``, its originals ``root/originals`` or ``blobs``.
+        ``upgrade``: None migrates an SQLite case and creates an empty PostgreSQL database's
+        schema but leaves an older PostgreSQL schema to ``overheard migrate`` (True); False
+        never changes the schema. A schema newer than this code is always an error."""
         root = Path(root)
+        blobs_dir = Path(blobs) if blobs is not None else None
         db_path = root / DB_NAME
         if not create and not db_path.exists() and database_url is None:
             raise CaseError(
@@ -147,20 +163,39 @@ class Case:
             shared = _ENGINES.get(url)
             if shared is not None and shared.identity == _identity(db_path, database_url):
                 shared.users += 1
-                return cls(root, shared.engine, url)
-            engine = _new_engine(root, db_path, url)
+                return cls(root, shared.engine, url, blobs_dir)
+            engine = _new_engine(root, db_path, url, upgrade, blobs_dir)
             _ENGINES[url] = _Shared(engine, _identity(db_path, database_url))
-        case = cls(root, engine, url)
+        case = cls(root, engine, url, blobs_dir)
         case.blobs.clean_incomplete()
         return case
+
+    @property
+    def database(self) -> str:
+        """Where the case's database is, as it may be printed (no password)."""
+        return shown_url(self._key) if self._key else str(self.engine.url)
 
     @contextmanager
     def exclusive(self, waiting: Callable[[], None] | None = None) -> Iterator[None]:
         """Hold the case's lock (one holder at a time across processes and threads): schema
         changes and stage runs, which would otherwise race or repeat each other's work.
-        ``waiting`` is called once if another holder makes this one wait."""
-        with case_lock(self.root, waiting):
-            yield
+        ``waiting`` is called once if another holder makes this one wait. On PostgreSQL the
+        lock is the database's (a session advisory lock): the processes sharing the case may
+        run on other machines, with case folders of their own."""
+        if self.engine.dialect.name != "postgresql":
+            with case_lock(self.root, waiting):
+                yield
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            key = {"key": _PG_RUN_LOCK}
+            if not conn.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar():
+                if waiting is not None:
+                    waiting()
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -207,7 +242,19 @@ class Case:
         self.close()
 
 
-def _new_engine(root: Path, db_path: Path, url: str) -> Engine:
+def shown_url(url: str) -> str:
+    """A database URL as it may be printed: without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can parse: the engine's own error says so
+        return url
+
+
+def _new_engine(
+    root: Path, db_path: Path, url: str, upgrade: bool | None, blobs: Path | None
+) -> Engine:
     """A migrated engine for a case this process does not have open yet."""
     sqlite = url.startswith("sqlite")
     module = _sqlite_module() if sqlite else None
@@ -215,20 +262,35 @@ def _new_engine(root: Path, db_path: Path, url: str) -> Engine:
         raise CaseError(f"{db_path} is not an SQLite database (damaged or not a case)")
     try:
         root.mkdir(parents=True, exist_ok=True)
-        (root / "originals").mkdir(exist_ok=True)
+        (blobs or root / "originals").mkdir(parents=blobs is not None, exist_ok=True)
     except OSError as exc:
         raise CaseError(f"cannot create case folder {root}: {exc.strerror}") from exc
-    engine = create_engine(url, module=module) if sqlite else create_engine(url)
+    try:
+        engine = create_engine(url, module=module) if sqlite else create_engine(url)
+    except Exception as exc:  # a malformed URL, a driver that is not installed
+        raise CaseError(f"cannot use database {shown_url(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     try:
-        if migrate.upgrade_needed(engine):
+        current = migrate.current_revision(engine)
+        if migrate.is_newer(current):
+            raise CaseError(
+                f"the case's database {shown_url(url)} has schema revision {current}, newer "
+                f"than this overheard knows (up to {migrate.head_revision()}): upgrade overheard"
+            )
+        if current != migrate.head_revision():
+            if upgrade is False or (upgrade is None and not sqlite and current is not None):
+                raise CaseError(
+                    f"the case's database {shown_url(url)} has schema revision {current}; this "
+                    f"overheard needs {migrate.head_revision()}: run 'overheard migrate' (and "
+                    "upgrade overheard wherever else this database is used)"
+                )
             with case_lock(root) if sqlite else nullcontext():
                 migrate.upgrade(engine)
     except (OperationalError, DatabaseError) as exc:
         engine.dispose()
-        raise CaseError(f"cannot open case database {url}: {exc.orig}") from exc
+        raise CaseError(f"cannot open case database {shown_url(url)}: {exc.orig}") from exc
     except BaseException:
         engine.dispose()
         raise

@@ -1,20 +1,32 @@
-"""Bring a case database to the newest schema with Alembic (the only way the schema changes)."""
+"""Bring a case database to the newest schema with Alembic (the only way the schema changes).
+
+Opening a case asks only which revision its database is at (one query; Alembic itself is
+imported only to migrate): an SQLite case is upgraded on open; a PostgreSQL database is created
+when empty and otherwise upgraded only by ``overheard migrate``, since analysts share it and an
+upgrade made by one newer copy of overheard would lock out everyone else's older one. A database
+whose revision this code does not know was made by a newer overheard: opening it is an error.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+_REVISION = re.compile(r'^revision = "([^"]+)"$', re.MULTILINE)
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if url:
@@ -22,19 +34,37 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+@cache
+def revisions() -> tuple[str, ...]:
+    """Every revision this code knows, oldest first (the files are numbered in order; a test
+    checks the order against Alembic's own chain)."""
+    found = []
+    for path in sorted((MIGRATIONS / "versions").glob("[0-9]*.py")):
+        match = _REVISION.search(path.read_text(encoding="utf-8"))
+        if match:
+            found.append(match.group(1))
+    return tuple(found)
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    return revisions()[-1]
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The database's revision (None for a database without overheard's schema)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade_needed(engine: Engine) -> bool:
     return current_revision(engine) != head_revision()
+
+
+def is_newer(revision: str | None) -> bool:
+    """Whether a database at ``revision`` was made by a newer overheard than this one."""
+    return revision is not None and revision not in revisions()
 
 
 def upgrade(engine: Engine) -> None:
@@ -44,6 +74,9 @@ def upgrade(engine: Engine) -> None:
     file lock (``Case.open``); on PostgreSQL a transaction-scoped advisory lock serialises
     migrators. Either way the revision is read again under the lock, so the second process
     finds the work done instead of creating tables that exist."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     if not upgrade_needed(engine):
         return
     cfg = alembic_config()

@@ -26,11 +26,33 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment in UTC, read back the same from every database: naive UTC, as SQLite's
+    DateTime always gave it. PostgreSQL's timestamptz returned it aware and in the session's
+    time zone, and took a naive value to be in that zone: the same case then compared
+    and exported its dates differently on the two."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(UTC).replace(tzinfo=None)
 
 
 class DocumentStatus(StrEnum):
@@ -70,8 +92,8 @@ class Run(Base):
     version: Mapped[str] = mapped_column(String(100))
     model_hash: Mapped[str | None] = mapped_column(String(64))
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Source(Base):
@@ -82,7 +104,7 @@ class Source(Base):
     name: Mapped[str] = mapped_column(String(500), unique=True)
     kind: Mapped[str | None] = mapped_column(String(50))
     url: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Blob(Base):
@@ -92,7 +114,7 @@ class Blob(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(Integer)
     media_type: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Document(Base):
@@ -106,7 +128,7 @@ class Document(Base):
     kind: Mapped[str] = mapped_column(String(20))  # text | audio | video
     media_type: Mapped[str] = mapped_column(String(100))
     title: Mapped[str | None] = mapped_column(Text)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_text: Mapped[str | None] = mapped_column(String(200))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
     url: Mapped[str | None] = mapped_column(Text)
@@ -121,7 +143,7 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(40))  # DocumentStatus
     status_reason: Mapped[str | None] = mapped_column(Text)
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
     # A near-duplicate or translated copy of an earlier document (syndication): the claim
     # board counts a document and its copies as one source.
@@ -152,7 +174,7 @@ class Origin(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     path: Mapped[str] = mapped_column(Text)
     blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
-    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     document: Mapped[Document] = relationship(back_populates="origins")
 
 
@@ -216,7 +238,7 @@ class TranslationCache(Base):
     target_language: Mapped[str] = mapped_column(String(20))
     text_sha256: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Entity(Base):
@@ -302,8 +324,8 @@ class Claim(Base):
     text: Mapped[str] = mapped_column(Text)
     key: Mapped[str | None] = mapped_column(String(500), index=True)
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
 
@@ -342,7 +364,7 @@ class EntityMerge(Base):
     name: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Event(Base):
@@ -364,7 +386,7 @@ class Event(Base):
     place_text: Mapped[str | None] = mapped_column(Text)
     place_entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"))
     time_text: Mapped[str | None] = mapped_column(Text)
-    time_value: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    time_value: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The word(s) that coded it ("shelled", «атаковали»), offsets into the document text.
     trigger_text: Mapped[str | None] = mapped_column(Text)
     trigger_start: Mapped[int | None] = mapped_column(Integer)
@@ -407,7 +429,7 @@ class VectorIndexState(Base):
     cells: Mapped[int] = mapped_column(Integer, default=0)  # 0: one cell, exact search
     trained_count: Mapped[int] = mapped_column(Integer, default=0)
     centroids: Mapped[bytes | None] = mapped_column(LargeBinary)  # cells × dim float32
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class VectorItem(Base):
@@ -437,7 +459,7 @@ class DocumentStage(Base):
     status: Mapped[str] = mapped_column(String(20))  # StageStatus
     error: Mapped[str | None] = mapped_column(Text)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
-    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class IngestFailure(Base):
@@ -450,7 +472,7 @@ class IngestFailure(Base):
     blob_sha256: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 Index("ix_documents_published", Document.published_at)

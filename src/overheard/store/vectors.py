@@ -211,6 +211,45 @@ class VectorIndex:
                 s.execute(sql(f'DROP TABLE IF EXISTS "{self._table(row.generation)}"'))
                 s.delete(row)
 
+    def items(
+        self, session: Session | None = None
+    ) -> tuple[State, npt.NDArray[np.int64], Vectors, npt.NDArray[np.int64]] | None:
+        """Every live vector with its id and document (-1: none), and the index's state;
+        None when the index was never written (``overheard copy`` carries them across)."""
+        with self._reading(session) as s:
+            state = self.state(s)
+            if state is None:
+                return None
+            if not self.postgres:
+                return (state, *self._all(s, state))
+            rows = s.execute(
+                sql(
+                    f'SELECT v.id, v.embedding::real[], i.document_id FROM "{self._table(state.generation)}" v '
+                    "JOIN vector_items i ON i.item_id = v.id AND i.index_name = :name ORDER BY v.id"
+                ),
+                {"name": self.name},
+            ).all()
+            ids = np.array([r[0] for r in rows], dtype=np.int64)
+            vectors = np.array([r[1] for r in rows], dtype=np.float32).reshape(len(rows), state.dim)
+            documents = np.array([-1 if r[2] is None else r[2] for r in rows], dtype=np.int64)
+            return state, ids, vectors, documents
+
+    def load(
+        self,
+        ids: npt.NDArray[np.int64],
+        vectors: Vectors,
+        documents: npt.NDArray[np.int64],
+        *,
+        model: str | None,
+        session: Session | None = None,
+    ) -> None:
+        """Vectors of many documents at once into an empty index (``items``' output), then
+        its cells made where it has outgrown one."""
+        with self._writing(session) as s:
+            state = self._ensure(s, vectors.shape[1], model)
+            self._write_rows(s, state, ids, vectors, _assign(vectors, state.centroids), documents)
+            self.maintain(session=s)
+
     # ------------------------------------------------------------------ searching
 
     def nearest(
