@@ -88,3 +88,27 @@ def test_copy_between_sqlite_cases_keeps_the_record(tmp_path, samples):
     assert "Курской" in _invoke("--case", str(dst), "search", "курск")  # FTS5 filled
     result = CliRunner().invoke(cli, ["--case", str(src), "copy", "--to", str(dst)])
     assert result.exit_code == 1 and "is not empty" in result.output
+
+
+def test_another_machines_temporary_original_in_shared_blobs_is_left_alone(tmp_path):
+    """A pid names a process on the machine that wrote the file: on a folder shared by a
+    team's machines, another host's half-written original is not this machine's to remove."""
+    import subprocess
+    import sys
+
+    blobs = tmp_path / "shared"
+    Case.open(tmp_path / "c", blobs=blobs).close()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    theirs = blobs / f".incoming-{gone.pid}@another_host-abc"
+    ours = blobs / f".incoming-{gone.pid}@{socket_host()}-def"
+    theirs.write_bytes(b"being written over there")
+    ours.write_bytes(b"a leftover of a process here that is gone")
+    Case.open(tmp_path / "c", blobs=blobs).close()
+    assert theirs.exists() and not ours.exists()
+
+
+def socket_host() -> str:
+    from overheard.store.blobs import _HOST
+
+    return _HOST

@@ -19,21 +19,25 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import socket
 import tempfile
 import time
 from pathlib import Path
 
-_TEMP = re.compile(r"\.incoming-(\d+)-")
-_LEGACY_AGE_S = 24 * 3600  # a temp file named by an older version (no pid): only when stale
+_TEMP = re.compile(r"\.incoming-(\d+)(?:@(\w*))?-")
+# Named with the host too: machines of a team's case may share one originals folder (--blobs),
+# where another machine's writer's pid says nothing about whether it is still writing.
+_HOST = re.sub(r"\W", "_", socket.gethostname())
+_LEGACY_AGE_S = 24 * 3600  # an older version's temp file (no pid), or another host's: when stale
 
 
 def _temp_prefix() -> str:
-    return f".incoming-{os.getpid()}-"
+    return f".incoming-{os.getpid()}@{_HOST}-"
 
 
 def _writer_gone(path: Path) -> bool:
     match = _TEMP.match(path.name)
-    if match is None:
+    if match is None or (match.group(2) is not None and match.group(2) != _HOST):
         try:
             return time.time() - path.stat().st_mtime > _LEGACY_AGE_S
         except OSError:
