@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-EXTRAS=${OVERHEARD_EXTRAS:-speech,text,semantic,web,postgres,ftm,brief,translate,dev}
+EXTRAS=${OVERHEARD_EXTRAS:-speech,text,semantic,web,postgres,ray,ftm,brief,translate,dev}
 
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "overheard needs Python 3.11 or newer (found $("$PYTHON" --version 2>&1))" >&2

@@ -358,6 +358,8 @@ def _runner(
     beam_size: int | None = None,
     requested: tuple[str, ...] = (),
     translator: dict[str, str | None] | None = None,
+    executor: str = "local",
+    ray_address: str | None = None,
 ) -> Any:
     """The stage runner for this case: its lexicon overrides (CASE/lexicons/), its settings
     (CASE/config.json) and the command's options."""
@@ -369,7 +371,7 @@ def _runner(
         beam_size=beam_size, requested=requested, case_dir=case.root,
         options={"translator": translator or {}},
     )  # fmt: skip
-    runner = Runner(case, config, workers=workers)
+    runner = Runner(case, config, workers=workers, executor=executor, ray_address=ray_address)
     runner.waiting = lambda: click.echo(
         "waiting for another process's run on this case to finish...", err=True
     )
@@ -460,7 +462,16 @@ def _print_stages(report: Any) -> None:
 @translator_options
 @click.option(
     "--workers", type=click.IntRange(1, 64),
-    help="Worker processes for the stages that run in a pool (default: CPU count, at most 4).",
+    help="Worker processes for the stages that run in a pool (default: CPU count, at most 4; "
+    "with --executor ray: the cluster's CPUs).",
+)  # fmt: skip
+@click.option(
+    "--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+    help="Where the stages compute: this machine's processes, or Ray workers (the ray extra).",
+)  # fmt: skip
+@click.option(
+    "--ray-address", metavar="ADDRESS", envvar="RAY_ADDRESS",
+    help="The Ray cluster (e.g. ray://head:10001); without it a local Ray. Env: RAY_ADDRESS.",
 )  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print every document's outcome as JSON.")
 @click.pass_obj
@@ -477,6 +488,8 @@ def process(
     translator_model: str | None,
     translate_to: str | None,
     workers: int | None,
+    executor: str,
+    ray_address: str | None,
     as_json: bool,
 ) -> None:
     """Run the processing stages over documents already in the case, each over what is
@@ -489,6 +502,7 @@ def process(
       overheard process                        # whatever is pending
       overheard process --stage analyse --redo # analyse everything again
       overheard process 7 8 --redo --asr-model ~/models/whisper-large-v3-ct2
+      overheard process --executor ray --ray-address ray://head:10001
       overheard process --translate --translator openai \\
           --translator-url http://127.0.0.1:8080/v1 --translator-model qwen2.5-7b-instruct
     """
@@ -498,7 +512,8 @@ def process(
     runner = _runner(case, Settings(), workers=workers, asr_model=asr_model,
                      beam_size=beam_size, requested=tuple(requested),
                      translator=_translator(translator, translator_url, translator_model,
-                                            translate_to))  # fmt: skip
+                                            translate_to),
+                     executor=executor, ray_address=ray_address)  # fmt: skip
     only = list(stages) or None
     if translate and only and "translate" not in only:
         only.append("translate")

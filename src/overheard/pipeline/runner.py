@@ -93,9 +93,26 @@ class StageState:
 
 
 class Runner:
-    def __init__(self, case: Case, config: StageConfig | None = None, workers: int | None = None):
+    def __init__(
+        self,
+        case: Case,
+        config: StageConfig | None = None,
+        workers: int | None = None,
+        *,
+        executor: str = "local",
+        ray_address: str | None = None,
+    ):
+        """``executor``: "local" (this machine's processes) or "ray" (actors on the Ray
+        cluster at ``ray_address``, or a local Ray; ``workers`` of them, by default one per
+        CPU the cluster has)."""
         self.case = case
         self.config = config or StageConfig(lexicon_dir=case.root / "lexicons", case_dir=case.root)
+        self.executor = executor
+        if executor == "ray":
+            from overheard.pipeline import ray_pool
+
+            ray_pool.connect(ray_address, workers or min(os.cpu_count() or 1, 4))
+            workers = workers or ray_pool.cluster_cpus()
         self.workers = workers or min(os.cpu_count() or 1, 4)
         self._stages: dict[str, Stage] = {}
         self._ready: set[str] = set()
@@ -235,7 +252,16 @@ class Runner:
         return report
 
     def _uses_pool(self, stage: Stage, count: int) -> bool:
+        if self.executor == "ray":
+            return True  # every stage, every document: the cluster's workers
         return stage.parallel and self.workers > 1 and count >= POOL_THRESHOLD
+
+    def _start_pool(self, stage: Stage, workers: int) -> Any:
+        if self.executor == "ray":
+            from overheard.pipeline import ray_pool
+
+            return ray_pool.RayExecutor(stage, workers)
+        return pool.start(stage, workers)
 
     def _prepare(self, stage: Stage, count: int) -> str | None:
         """Load the models of a stage that runs in this process; why not, if they can't be."""
@@ -342,7 +368,12 @@ class Runner:
         record: Callable[[int, str | None, float, Any], None],
     ) -> None:
         workers = min(self.workers, len(batches))
-        executor = pool.start(stage, workers)
+        executor = self._start_pool(stage, workers)
+        died: tuple[type[BaseException], ...] = (BrokenProcessPool,)
+        if self.executor == "ray":
+            from overheard.pipeline import ray_pool
+
+            died += ray_pool.worker_errors()
         in_flight: deque[tuple[list[tuple[int, str | None, Any]], Future[list[Any]]]] = deque()
 
         def drain_one() -> None:
@@ -350,12 +381,12 @@ class Runner:
             inputs, future = in_flight.popleft()
             try:
                 results = future.result()
-            except BrokenProcessPool:
+            except died:
                 # A worker died (out of memory, killed): its documents fail, the rest go on
                 # in a fresh pool.
                 results = [StageFailure("a worker process died (out of memory?)")] * len(inputs)
                 executor.shutdown(wait=False, cancel_futures=True)
-                executor = pool.start(stage, workers)
+                executor = self._start_pool(stage, workers)
                 retry = list(in_flight)
                 in_flight.clear()
                 for ins, _ in retry:
