@@ -19,6 +19,9 @@ from overheard.errors import NotAvailable, OverheardError
 from overheard.store.case import Case
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
+# A query matching more segments than this ranks the newest this many of them (a word in
+# every third sentence of a million-segment case took 300 ms to rank whole).
+RANKED = 5000
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PHRASE = re.compile(r'"([^"]*)"')
 
@@ -155,29 +158,71 @@ def search(
     match = fold(query) if raw else build_query(query)
     params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset}
     where = _filters(params, language, kind, document_id)
-    statement = sql(
-        f"""
-        SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language, s.speaker,
-               s.start_char, s.end_char, s.start_s, s.end_s,
-               highlight(segment_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}') AS marked,
-               bm25(segment_fts) AS score
-        FROM segment_fts
-        JOIN segments s ON s.id = segment_fts.rowid
-        JOIN documents d ON d.id = s.document_id
-        WHERE segment_fts MATCH :match{where}
-        ORDER BY score, s.document_id, s.idx
-        LIMIT :limit OFFSET :offset
-        """
+    join = (
+        " JOIN segments s ON s.id = segment_fts.rowid JOIN documents d ON d.id = s.document_id"
+        if where
+        else ""
     )
     try:
         with case.engine.connect() as conn:
-            rows = conn.execute(statement, params).all()
+            # Rank first: only ids and scores, no rows, no highlighting. Past RANKED matches
+            # (a very common word) only the newest RANKED are ranked: the newest's bound is
+            # found walking the index in id order, which stops there.
+            params["ranked"] = RANKED
+            bound = conn.execute(
+                sql(
+                    f"SELECT segment_fts.rowid FROM segment_fts{join} "
+                    f"WHERE segment_fts MATCH :match{where} "
+                    "ORDER BY segment_fts.rowid DESC LIMIT 1 OFFSET :ranked"
+                ),
+                params,
+            ).scalar()
+            params["bound"] = -1 if bound is None else bound
+            page = conn.execute(
+                sql(
+                    f"SELECT segment_fts.rowid AS id, bm25(segment_fts) AS score "
+                    f"FROM segment_fts{join} "
+                    f"WHERE segment_fts MATCH :match AND segment_fts.rowid > :bound{where} "
+                    "ORDER BY score, segment_fts.rowid LIMIT :limit OFFSET :offset"
+                ),
+                params,
+            ).all()
+            if not page:
+                return []
+            # Then read and highlight the page alone.
+            ids = {row.id: row.score for row in page}
+            marks: dict[int, str] = dict(
+                conn.execute(
+                    sql(
+                        f"SELECT rowid, highlight(segment_fts, 0, '{MARK_OPEN}', "
+                        f"'{MARK_CLOSE}') FROM segment_fts "
+                        "WHERE segment_fts MATCH :match AND rowid IN "
+                        f"({', '.join(str(int(i)) for i in ids)})"
+                    ),
+                    {"match": match},
+                ).all()
+            )
+            rows = conn.execute(
+                sql(
+                    f"""
+                    SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language,
+                           s.speaker, s.start_char, s.end_char, s.start_s, s.end_s
+                    FROM segments s JOIN documents d ON d.id = s.document_id
+                    WHERE s.id IN ({", ".join(str(int(i)) for i in ids)})
+                    """
+                )
+            ).all()
     except Exception as exc:  # FTS5 syntax errors surface as OperationalError
         message = str(getattr(exc, "orig", exc))
         if "fts5" in message or "syntax" in message or "no such column" in message:
             raise OverheardError(f"cannot parse search query {query!r}: {message}") from None
         raise
-    return [_hit(row, _spans(row.marked)) for row in rows]
+    by_id = {row.id: row for row in rows}
+    return [
+        _hit(SimpleNamespace(**by_id[i]._mapping, score=score), _spans(marks.get(i, "")))
+        for i, score in ids.items()
+        if i in by_id
+    ]
 
 
 def _hit(row: Any, spans: list[tuple[int, int]]) -> Hit:
@@ -232,29 +277,46 @@ def _search_postgres(
         tsquery, words = fold(query), _WORD.findall(fold(query).lower())
     else:
         tsquery, words = _tsquery(query)
-    params: dict[str, Any] = {"q": tsquery, "limit": limit, "offset": offset}
+    params: dict[str, Any] = {"q": tsquery, "limit": limit, "offset": offset, "ranked": RANKED}
     where = _filters(params, language, kind, document_id)
-    statement = sql(
-        f"""
-        SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language, s.speaker,
-               s.start_char, s.end_char, s.start_s, s.end_s,
-               -ts_rank(s.search, to_tsquery('simple', :q)) AS score
-        FROM segments s JOIN documents d ON d.id = s.document_id
-        WHERE s.search @@ to_tsquery('simple', :q){where}
-        ORDER BY score, s.document_id, s.idx
-        LIMIT :limit OFFSET :offset
-        """
-    )
+    join = " JOIN documents d ON d.id = s.document_id" if kind else ""
+    matches = f"FROM segments s{join} WHERE s.search @@ to_tsquery('simple', :q){where}"
     try:
         with case.engine.connect() as conn:
-            rows = conn.execute(statement, params).all()
+            # As on SQLite: the newest RANKED matches at most are ranked, then only the page
+            # is read.
+            bound = conn.execute(
+                sql(f"SELECT s.id {matches} ORDER BY s.id DESC LIMIT 1 OFFSET :ranked"), params
+            ).scalar()
+            params["bound"] = -1 if bound is None else bound
+            page = conn.execute(
+                sql(
+                    f"SELECT s.id, -ts_rank(s.search, to_tsquery('simple', :q)) AS score "
+                    f"{matches} AND s.id > :bound ORDER BY score, s.id "
+                    "LIMIT :limit OFFSET :offset"
+                ),
+                params,
+            ).all()
+            ids = {row.id: row.score for row in page}
+            rows = conn.execute(
+                sql(
+                    f"""
+                    SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language,
+                           s.speaker, s.start_char, s.end_char, s.start_s, s.end_s
+                    FROM segments s JOIN documents d ON d.id = s.document_id
+                    WHERE s.id IN ({", ".join(str(int(i)) for i in ids) or "NULL"})
+                    """
+                )
+            ).all()
+            by_id = {row.id: row for row in rows}
+            found = [SimpleNamespace(**by_id[i]._mapping, score=sc) for i, sc in ids.items()]
     except Exception as exc:
         message = str(getattr(exc, "orig", exc)).splitlines()[0]
         if "tsquery" in message or "syntax" in message:
             raise OverheardError(f"cannot parse search query {query!r}: {message}") from None
         raise
     hits = []
-    for row in rows:
+    for row in found:
         folded = fold(row.text).lower()
         spans = sorted(
             (m.start(), m.end())
