@@ -81,6 +81,9 @@ class Features:
     # Says something a claim can be about (``is_proposition``); if not, the statement is a
     # claim of its own that nothing joins ("the cause", «следующее»).
     proposition: bool = True
+    # The stems of its capitalised words in Latin letters (``name_stems``): Kursk, «Курской»
+    # and «Курщині» all give "kursk". An anchor where the entity recogniser missed a name.
+    names: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +93,7 @@ class Features:
             "negated": self.negated,
             "lang": self.lang,
             "proposition": self.proposition,
+            "names": list(self.names),
         }
 
     @classmethod
@@ -102,6 +106,7 @@ class Features:
             bool(data.get("negated")),
             data.get("lang", "en"),
             bool(data.get("proposition", True)),
+            tuple(data.get("names", ())),
         )
 
 
@@ -294,7 +299,38 @@ def features(
         negated=negated(text),
         lang=lang,
         proposition=is_proposition(text, figures),
+        names=name_stems(text),
     )
+
+
+_CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zа-яёіїєґ][\w'’-]{2,}", re.UNICODE)
+_NAME_STEM = 5
+
+
+def name_stems(text: str) -> tuple[str, ...]:
+    """The first letters of its capitalised words, romanised (anyascii) and lower-cased: a
+    name's stem across scripts and cases («Курской», «Курщині», Kursk → "kursk"). Words the
+    lexicon ``not_names`` lists (The, This, «Однако», weekdays…) are left out. A common noun
+    that starts a sentence ("Troops …") may pass: at worst two statements that begin alike
+    are compared on similarity alone, as before there were anchors."""
+    from anyascii import anyascii
+
+    skip = _not_names()
+    out = set()
+    for m in _CAPITALISED.finditer(text):
+        word = m.group()
+        if _fold(word) in skip:
+            continue
+        stem = anyascii(word).lower()
+        stem = re.sub(r"[^a-z]", "", stem)[:_NAME_STEM]
+        if len(stem) >= 3:
+            out.add(stem)
+    return tuple(sorted(out))
+
+
+@lexicon.cached
+def _not_names() -> frozenset[str]:
+    return frozenset(_fold(word) for word in lexicon.words("not_names"))
 
 
 def stance(act: str, feats: Features) -> str:
@@ -362,6 +398,7 @@ class Profile:
     numbers: set[float] = field(default_factory=set)
     concepts: set[tuple[str, str]] = field(default_factory=set)
     entities: set[int] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
     _features: Features | None = None
 
     def add(self, vector: np.ndarray | None, feats: Features) -> None:
@@ -373,6 +410,7 @@ class Profile:
         self.numbers.update(feats.numbers)
         self.concepts.update(feats.concepts)
         self.entities.update(feats.entities)
+        self.names.update(feats.names)
         self._features = None
 
     @property
@@ -463,6 +501,7 @@ class ClaimIndex:
             not set(feats.entities).isdisjoint(profile.entities)
             or not set(feats.numbers).isdisjoint(profile.numbers)
             or not set(feats.concepts).isdisjoint(profile.concepts)
+            or not set(feats.names).isdisjoint(profile.names)
         )
         return score if anchored or score >= ANCHORLESS else None
 
