@@ -189,19 +189,9 @@ def search(
             ).all()
             if not page:
                 return []
-            # Then read and highlight the page alone.
+            # Then read and highlight the page alone (in Python: FTS5's highlight() with the
+            # page's ids still read every match of a common word, 0.6 s at 1M segments).
             ids = {row.id: row.score for row in page}
-            marks: dict[int, str] = dict(
-                conn.execute(
-                    sql(
-                        f"SELECT rowid, highlight(segment_fts, 0, '{MARK_OPEN}', "
-                        f"'{MARK_CLOSE}') FROM segment_fts "
-                        "WHERE segment_fts MATCH :match AND rowid IN "
-                        f"({', '.join(str(int(i)) for i in ids)})"
-                    ),
-                    {"match": match},
-                ).all()
-            )
             rows = conn.execute(
                 sql(
                     f"""
@@ -218,11 +208,22 @@ def search(
             raise OverheardError(f"cannot parse search query {query!r}: {message}") from None
         raise
     by_id = {row.id: row for row in rows}
+    words = set(_WORD.findall(match.lower()))
     return [
-        _hit(SimpleNamespace(**by_id[i]._mapping, score=score), _spans(marks.get(i, "")))
+        _hit(SimpleNamespace(**by_id[i]._mapping, score=score), _word_spans(by_id[i].text, words))
         for i, score in ids.items()
         if i in by_id
     ]
+
+
+def _word_spans(text: str, words: set[str]) -> list[tuple[int, int]]:
+    """Where the query's words start words of ``text`` (case and ё folded)."""
+    folded = fold(text).lower()
+    return sorted(
+        (m.start(), m.end())
+        for w in words
+        for m in re.finditer(r"\b" + re.escape(w) + r"\w*", folded)
+    )
 
 
 def _hit(row: Any, spans: list[tuple[int, int]]) -> Hit:
@@ -315,16 +316,7 @@ def _search_postgres(
         if "tsquery" in message or "syntax" in message:
             raise OverheardError(f"cannot parse search query {query!r}: {message}") from None
         raise
-    hits = []
-    for row in found:
-        folded = fold(row.text).lower()
-        spans = sorted(
-            (m.start(), m.end())
-            for w in set(words)
-            for m in re.finditer(r"\b" + re.escape(w) + r"\w*", folded)
-        )
-        hits.append(_hit(row, spans))
-    return hits
+    return [_hit(row, _word_spans(row.text, set(words))) for row in found]
 
 
 def search_translations(
