@@ -1484,6 +1484,7 @@ def brief(
 EVALUATIONS = {
     "speech": ("overheard.eval.speech", "ASR, speakers, language ID on intercepts + speech-en"),
     "ner-ru": ("overheard.eval.ner_ru", "Russian NER on Collection5 and factRuEval (per type)"),
+    "ner-uk": ("overheard.eval.ner_uk", "Ukrainian NER on NER-uk 2.0, exact and relaxed F1"),
     "polnear": ("overheard.eval.polnear", "attribution: source, cue, content span F1"),
     "plover": ("overheard.eval.plover", "PLOVER event types: accuracy, confusion matrix"),
     "geoparsing": ("overheard.eval.geoparsing", "GeoNames ids on GeoWebNews and LGL"),
