@@ -54,6 +54,52 @@ def add_exact(score: PRF, gold: set[Any], predicted: set[Any]) -> None:
     score.fn += len(gold - predicted)
 
 
+@dataclass
+class OverlapPRF:
+    """Relaxed (partial) span match: a prediction is right if it overlaps some gold span of
+    its kind (precision over predictions), a gold span is found if some prediction overlaps
+    it (recall over gold)."""
+
+    right: int = 0
+    predicted: int = 0
+    found: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "gold": self.gold,
+            "predicted": self.predicted,
+        }
+
+
+def add_overlap(score: OverlapPRF, gold: set[Any], predicted: set[Any]) -> None:
+    """Count (start, end, ...) spans into a relaxed score."""
+
+    def touches(a: Any, others: set[Any]) -> bool:
+        return any(a[0] < b[1] and b[0] < a[1] for b in others)
+
+    score.right += sum(1 for p in predicted if touches(p, gold))
+    score.predicted += len(predicted)
+    score.found += sum(1 for g in gold if touches(g, predicted))
+    score.gold += len(gold)
+
+
 def print_table(title: str, header: list[str], rows: Iterable[list[Any]]) -> None:
     rows = [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
     widths = [

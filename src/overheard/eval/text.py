@@ -12,11 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from overheard.eval import geoparsing, ner_ru, plover, polnear, seed
+from overheard.eval import geoparsing, ner_ru, ner_uk, plover, polnear, seed
 from overheard.eval.scoring import main
 
 PARTS = {
     "ner_ru": ner_ru.run,
+    "ner_uk": ner_uk.run,
     "polnear": polnear.run,
     "plover": plover.run,
     "geoparsing": geoparsing.run,

@@ -24,7 +24,7 @@ from overheard.text.entities import extract_mentions, link_mentions, natasha_spa
 from overheard.text.events import extract_events
 from overheard.text.models import model_versions
 from overheard.text.places import gazetteer, resolve_places
-from overheard.text.records import COMPONENT, VERSION, TextAnalysis
+from overheard.text.records import COMPONENT, VERSION, Event, Statement, TextAnalysis
 from overheard.text.statements import extract_statements
 from overheard.text.statements.voice import frame_mentions
 
@@ -110,7 +110,7 @@ def analyze_parsed(
     if anchor is None and item.find_dateline:
         anchor = dateline(text, lang, where)
     dates = dates_at(text, lang, where, anchor)
-    events = extract_events(text, lang, mentions, dates, doc)
+    events = _mark_denied(extract_events(text, lang, mentions, dates, doc), statements)
     return TextAnalysis(
         text=text,
         lang=lang,
@@ -122,6 +122,16 @@ def analyze_parsed(
         dates=dates,
         anchor=anchor,
     )
+
+
+def _mark_denied(events: list[Event], statements: list[Statement]) -> list[Event]:
+    """An event told inside what a speaker denies ("The Kremlin denied that any foreign units
+    were fighting") is not the act it names: it is flagged negated, as "did not fight" is."""
+    denied = [(s.content.start, s.content.end) for s in statements if s.act == "deny"]
+    for ev in events:
+        if any(a <= ev.trigger.start < b for a, b in denied):
+            ev.negated = True
+    return events
 
 
 # Short texts that take every language's models, dateparser's locale data and spaCy's parser

@@ -118,6 +118,11 @@ def _resolve(
     return None, None
 
 
+@lexicon.cached
+def _not_speakers() -> frozenset[str]:
+    return frozenset(fold(row["word"]).lower() for row in lexicon.table("not_speakers"))
+
+
 def extract_statements(
     text: str,
     lang: str,
@@ -166,6 +171,8 @@ def extract_statements(
     drafts.sort(key=lambda d: (d.content.start, d.cue.start if d.cue else -1))
     out: list[Statement] = []
     for d in drafts:
+        if d.speaker is not None and fold(d.speaker.text).lower().strip(" ,.") in _not_speakers():
+            continue  # "Nobody denied…", «никто не подтвердил»: no one spoke
         if not d.own_voice:
             d.speaker_entity, d.speaker_antecedent = _resolve(text, lang, d, out, mentions)
         # "That figure is invented", «расцениваем как вброс»: said as a dismissal, a denial.

@@ -1,0 +1,278 @@
+"""Ukrainian names on top of natasha's Russian NER, read with pymorphy3's uk dictionary.
+
+There is no Ukrainian NER model in any registry, so Ukrainian text goes through natasha's
+Russian tagger, which knows neither Ukrainian inflection nor its function words: it reads
+capitalised pronouns and adverbs at a sentence start as people («Тим часом», «Він»), runs a
+country in an oblique case into the name beside it («Великобританії Терези Мей»,
+«Німеччини та Португалії»), calls towns people («Львові», «Андалусія») and misses Ukrainian
+first names («Андрій», «Ілія»). Each repair here is a class, decided by the word's dictionary
+readings (part of speech; Name/Surn/Patr for people; animacy) and the gazetteer:
+
+* a word whose best reading is a function word or a verb is never a name, and a name span
+  is split at one («Німеччини та Португалії» → two places);
+* a word of a person span whose non-person reading the gazetteer knows as a country, region or
+  city (with no reading as a name, or as a big place) is a place of its own;
+* what is left of a person span holds a name word (a Name/Surn/Patr reading, or a word the
+  dictionary does not know: most foreign surnames), else it is not a person: an inanimate noun
+  inside a sentence is a place («Руїни Акрополя»), at a sentence start nothing («Теорія»);
+* a "place" whose best reading is a first name the gazetteer does not know is a person;
+* a capitalised word outside every mention whose best reading is a first name is a person,
+  with the capitalised name words right after it («Андрій Шевчук»).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from overheard.text import morph
+from overheard.text.records import Mention
+
+_FUNCTION_POS = frozenset(
+    {"NPRO", "CONJ", "PREP", "PRCL", "INTJ", "ADVB", "PRED", "NUMR", "COMP", "VERB", "INFN", "GRND"}
+)
+_CLOSED_POS = frozenset({"NPRO", "CONJ", "PREP", "PRCL", "INTJ", "PRED"})
+_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:;\"«»„“”()\[\]—–-]|\n)\s*$")
+_BIG_PLACE = 100_000
+
+
+@lru_cache(maxsize=65536)
+def _readings(word: str) -> tuple[Any, ...]:
+    return tuple(morph.parses(word, "uk"))
+
+
+def is_function_word(word: str) -> bool:
+    """Pronouns, conjunctions, prepositions, particles (any reading: the dictionary lists
+    «Вона» as a surname's case form too), adverbs and verbs (the best reading): never a name."""
+    found = _readings(word)
+    return bool(found) and (
+        found[0].tag.POS in _FUNCTION_POS or any(p.tag.POS in _CLOSED_POS for p in found)
+    )
+
+
+def has_person_reading(word: str) -> bool:
+    return any(morph.PERSON_TAGS & set(p.tag.grammemes) for p in _readings(word))
+
+
+def _first_is_name(word: str) -> bool:
+    found = _readings(word)
+    return bool(found) and "Name" in found[0].tag.grammemes
+
+
+@lru_cache(maxsize=65536)
+def _known(word: str) -> bool:
+    return bool(morph.is_cyrillic(word)) and morph.analyzer("uk").word_is_known(word.lower())
+
+
+def _name_like(word: str) -> bool:
+    return has_person_reading(word) or not _known(word)
+
+
+def _inanimate_noun(word: str) -> bool:
+    found = _readings(word)
+    return bool(found) and all(p.tag.POS == "NOUN" and "anim" not in p.tag.grammemes for p in found)
+
+
+@lru_cache(maxsize=65536)
+def place_of(word: str) -> Any | None:
+    """The gazetteer entry a word names as a place, by its non-person dictionary forms: a
+    country, continent or first-level region always; a city when the word has no reading as a
+    name or the city is big («Львові» reads also as the surname Львов)."""
+    from overheard.text.places import gazetteer
+
+    gaz = gazetteer()
+    person = has_person_reading(word)
+    # A dictionary form that is also a name's («Лариса», «Володимир») is a person's here.
+    names = {p.normal_form for p in _readings(word) if morph.PERSON_TAGS & set(p.tag.grammemes)}
+    lemmas = [x for x in morph.place_lemmas(word, "uk") if x not in names]
+    for name in dict.fromkeys([word, *lemmas] if not person else lemmas):
+        for entry in gaz.lookup(name):
+            if entry.feature in ("country", "continent", "admin1"):
+                return entry
+            if entry.feature == "city" and (not person or entry.population >= _BIG_PLACE):
+                return entry
+    return None
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    return bool(_SENTENCE_START.search(text[max(0, start - 40) : start]))
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [
+        (start + m.start(), start + m.end(), m.group()) for m in _WORD.finditer(text[start:end])
+    ]
+
+
+Normaliser = Callable[[str, str], str]
+
+
+def _mention(text: str, start: int, end: int, label: str, normal: Normaliser) -> Mention:
+    surface = text[start:end]
+    return Mention(start, end, surface, label, normal(surface, label), "natasha", 0.7)
+
+
+def _place(text: str, start: int, end: int, entry: Any) -> Mention:
+    label = "GPE" if entry.feature in ("country", "admin1", "city") else "LOC"
+    return Mention(start, end, text[start:end], label, entry.name, "gazetteer", 0.7)
+
+
+def _person_pieces(text: str, m: Mention, normal: Normaliser) -> list[Mention]:
+    """A natasha person span cut into what it holds: places, people, nothing."""
+    out: list[Mention] = []
+    run: list[tuple[int, int, str]] = []
+
+    def close() -> None:
+        if not run:
+            return
+        start, end = run[0][0], run[-1][1]
+        if any(_name_like(w) for _, _, w in run):
+            out.append(_mention(text, start, end, "PERSON", normal))
+        elif (
+            len(run) <= 3
+            and all(_inanimate_noun(w) for _, _, w in run)
+            and not sentence_initial(text, start)
+        ):
+            out.append(_mention(text, start, end, "LOC", normal))
+        run.clear()
+
+    for start, end, word in _words(text, m.start, m.end):
+        if not word[0].isupper() or is_function_word(word):
+            close()
+            continue
+        entry = place_of(word)
+        if entry is not None and not (run and has_person_reading(word)):
+            close()
+            out.append(_place(text, start, end, entry))
+            continue
+        run.append((start, end, word))
+    close()
+    return out
+
+
+_COUNTRY_AFTER = re.compile(r" ([А-ЯІЇЄҐ][а-яіїєґ'’]+)")
+
+
+def _organisation(text: str, m: Mention, normal: Normaliser) -> list[Mention]:
+    """An organisation name neither opens with a function word or verb («Тепер вона»,
+    «Пригадуєш приказку») nor holds a finite verb outside quotation marks («Спів мав»); a
+    country right after it belongs to it («Академії наук України»)."""
+    words = _words(text, m.start, m.end)
+    if not words or is_function_word(words[0][2]):
+        return []
+    if not re.search('[«"“„]', m.text) and any(
+        _readings(w) and _readings(w)[0].tag.POS == "VERB" for _, _, w in words
+    ):
+        return []
+    after = _COUNTRY_AFTER.match(text, m.end)
+    if after:
+        entry = place_of(after.group(1))
+        if entry is not None and entry.feature == "country":
+            return [_mention(text, m.start, after.end(), "ORG", normal)]
+    return [m]
+
+
+_ABBREVIATION = re.compile(r"(?<![\w-])[А-ЯІЇЄҐ]{2,5}(?:[а-яіїєґ]{1,2})?(?![\w-])")
+
+
+def abbreviations(text: str, found: list[Mention], normal: Normaliser) -> list[Mention]:
+    """Capital-letter abbreviations outside every mention («КДБ», «ОДА», «УДАРу») are
+    organisations, unless the gazetteer knows them as a place («США», «РФ»)."""
+    from overheard.text.places import gazetteer
+
+    out: list[Mention] = []
+    for m in _ABBREVIATION.finditer(text):
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        stem = re.sub("[а-яіїєґ]+$", "", m.group())  # a case ending on an abbreviation
+        if len(stem) < 2 or gazetteer().lookup(stem) or _ROMAN.fullmatch(stem):
+            continue
+        found_readings = _readings(m.group().lower())
+        if _known(m.group()) and not any("Abbr" in p.tag.grammemes for p in found_readings):
+            continue  # a word set in capitals («ЗА», «ВИСНОВКИ»)
+        out.append(_mention(text, m.start(), m.end(), "ORG", normal))
+    return out
+
+
+_ROMAN = re.compile(r"[ІІVХХLСМ]+")
+
+
+def refine(text: str, mentions: list[Mention], normal: Normaliser) -> list[Mention]:
+    """natasha's PERSON/LOC/GPE mentions of a Ukrainian text, repaired (see the module)."""
+    out: list[Mention] = []
+    for m in mentions:
+        if m.source != "natasha" or m.label not in ("PERSON", "LOC", "GPE", "ORG"):
+            out.append(m)
+            continue
+        if m.label == "PERSON":
+            out.extend(_person_pieces(text, m, normal))
+            continue
+        if m.label == "ORG":
+            out.extend(_organisation(text, m, normal))
+            continue
+        words = _words(text, m.start, m.end)
+        if len(words) == 1:
+            word = words[0][2]
+            if is_function_word(word):
+                continue
+            if _first_is_name(word) and place_of(word) is None:
+                out.append(_mention(text, m.start, m.end, "PERSON", normal))
+                continue
+        out.append(m)
+    return out
+
+
+_CAPITALISED = re.compile(r"(?<![\w-])[А-ЯІЇЄҐ][а-яіїєґ'’]+(?:-[А-ЯІЇЄҐ][а-яіїєґ'’]+)?(?![\w-])")
+
+
+def first_names(text: str, found: list[Mention], normal: Normaliser) -> list[Mention]:
+    """People natasha misses: a capitalised word outside every mention whose best reading is
+    a first name, with the capitalised name words that follow it («Андрій Шевчук»)."""
+    out: list[Mention] = []
+    taken = [(f.start, f.end) for f in found]
+    matches = list(_CAPITALISED.finditer(text))
+    i = 0
+    while i < len(matches):
+        m = matches[i]
+        i += 1
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        if not _first_is_name(m.group()) or place_of(m.group()) is not None:
+            continue
+        end = m.end()
+        while i < len(matches):
+            nxt = matches[i]
+            gap = text[end : nxt.start()]
+            if gap != " " or any(a < nxt.end() and nxt.start() < b for a, b in taken):
+                break
+            word = nxt.group()
+            if is_function_word(word) or place_of(word) is not None or not _name_like(word):
+                break
+            end = nxt.end()
+            i += 1
+        out.append(_mention(text, m.start(), end, "PERSON", normal))
+        taken.append((m.start(), end))
+    return out
+
+
+def places(text: str, found: list[Mention]) -> list[Mention]:
+    """Places natasha misses in Ukrainian («Росії», «Києва», «Європи»): a capitalised word
+    outside every mention that the gazetteer knows by a non-person dictionary form, not at a
+    sentence start unless it is a country (a capitalised common word there is no evidence)."""
+    out: list[Mention] = []
+    for m in _CAPITALISED.finditer(text):
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        word = m.group()
+        if is_function_word(word):
+            continue
+        entry = place_of(word)
+        if entry is None:
+            continue
+        if entry.feature != "country" and sentence_initial(text, m.start()):
+            continue
+        out.append(_place(text, m.start(), m.end(), entry))
+    return out
