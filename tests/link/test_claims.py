@@ -50,6 +50,22 @@ def test_different_figures_and_concepts_conflict():
     assert linking.conflict(mine, missile) == "different cause"
 
 
+def test_contraries_are_one_claim_on_opposite_sides():
+    killed = linking.features("a crew member was killed in the strike", "en")
+    alive = linking.features("all the crew members are alive", "en")
+    alive_ru = linking.features("все члены экипажа живы", "ru")
+    wounded = linking.features("a crew member was wounded in the strike", "en")
+    both = linking.features("one was killed, the others are alive", "en")
+    assert linking.conflict(killed, alive) is None  # contraries, not different claims
+    assert linking.conflict(killed, wounded) == "different casualty"
+    assert linking.opposed(alive, seed=killed) and linking.opposed(alive_ru, seed=killed)
+    assert linking.opposed(killed, seed=alive)
+    assert not linking.opposed(killed, seed=killed) and not linking.opposed(wounded, seed=killed)
+    assert not linking.opposed(both, seed=killed)  # says both: no side by them
+    assert not linking.opposed(alive, seed=None)
+    assert linking.flip("assert") == "deny" and linking.flip("deny") == "assert"
+
+
 @pytest.mark.parametrize(
     ("act", "text", "stance"),
     [

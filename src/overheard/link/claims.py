@@ -360,10 +360,38 @@ def conflict(a: Features, b: Features) -> str | None:
     families_b: dict[str, set[str]] = {}
     for family, concept in b.concepts:
         families_b.setdefault(family, set()).add(concept)
+    pairs = _opposites()
     for family in families_a.keys() & families_b.keys():
         if not families_a[family] & families_b[family]:
+            if any((x, y) in pairs for x in families_a[family] for y in families_b[family]):
+                continue  # contraries: one claim, opposite sides (``opposed``)
             return f"different {family}"
     return None
+
+
+@lexicon.cached
+def _opposites() -> frozenset[tuple[str, str]]:
+    pairs = set()
+    for row in lexicon.table("claim_opposites"):
+        pairs.add((row["concept"], row["opposite"]))
+        pairs.add((row["opposite"], row["concept"]))
+    return frozenset(pairs)
+
+
+def opposed(statement: Features, seed: Features | None) -> bool:
+    """Whether a statement says the contrary of its claim's first statement (``seed``): one
+    of its concepts is the opposite of one of the seed's, and it does not say that one too.
+    Its stance is then the other side of what its act and negation alone would make it."""
+    if seed is None:
+        return False
+    mine = {c for _, c in statement.concepts}
+    theirs = {c for _, c in seed.concepts}
+    pairs = _opposites()
+    return any((x, y) in pairs and y not in mine and x not in theirs for x in mine for y in theirs)
+
+
+def flip(stance: str) -> str:
+    return "assert" if stance == "deny" else "deny"
 
 
 def adjusted(
@@ -399,6 +427,8 @@ class Profile:
     concepts: set[tuple[str, str]] = field(default_factory=set)
     entities: set[int] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+    # The first member's features: the side the claim is stated from (``opposed``).
+    seed: Features | None = None
     _features: Features | None = None
 
     def add(self, vector: np.ndarray | None, feats: Features) -> None:
@@ -406,6 +436,8 @@ class Profile:
         if vector is not None:
             self.total = self.total + vector
         self.count += 1
+        if self.seed is None:
+            self.seed = feats
         self.languages[feats.lang] = self.languages.get(feats.lang, 0) + 1
         self.numbers.update(feats.numbers)
         self.concepts.update(feats.concepts)

@@ -206,6 +206,8 @@ class ClaimsStage(Stage):
                 created += 1
             else:
                 claim_id = existing.id
+                if linking.opposed(line.features, index.profiles[claim_id].seed):
+                    stance = linking.flip(stance)  # "all are alive" on "a sailor was killed"
                 if self._entailer is not None and existing.text:
                     stance, source = self._entail(session, line, existing)
             session.add(
