@@ -176,3 +176,10 @@ def test_the_workbench_shows_the_preferred_rendering(run) -> None:
             assert len(preferred) == 1 and preferred[0]["backend"] == "openai"
             english = next(d for d in range(1, 4) if d != doc_id)
             assert "Not translated" in client.get(f"/documents/{english}").text
+            # The search page searches the renderings when asked.
+            found = client.get("/search.json?q=into&within=translations").json()
+            assert found["hits"] and all(h["matched_in"] == "translation" for h in found["hits"])
+            assert found["filters"]["within"] == "translations"
+            html = client.get("/search?q=into&within=translations").text
+            assert "<mark>into</mark>" in html and "checked" in html
+            assert not client.get("/search.json?q=into").json()["hits"]  # not in originals

@@ -259,8 +259,14 @@ def search(
     kind: Kind | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Offset = 0,
+    within: Annotated[
+        Literal["originals", "translations"],
+        Query(description="Search the originals, or their machine translations"),
+    ] = "originals",
 ) -> Response:
-    data = queries.search(case, q, language=language, kind=kind, limit=limit, offset=offset)
+    data = queries.search(
+        case, q, language=language, kind=kind, limit=limit, offset=offset, within=within
+    )
     return show(
         request, data, "search.html", lambda _: {"languages": queries.search_languages(case)}
     )

@@ -373,12 +373,23 @@ def search(
     kind: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    within: str = "originals",
 ) -> SearchPage:
     from overheard.store.search import search as run_search
+    from overheard.store.search import search_translations
 
+    translated = within == "translations"
     page = SearchPage(
         query=query,
-        filters={k: v for k, v in {"language": language, "kind": kind}.items() if v},
+        filters={
+            k: v
+            for k, v in {
+                "language": language,
+                "kind": kind,
+                "within": "translations" if translated else None,
+            }.items()
+            if v
+        },  # fmt: skip
         limit=limit,
         offset=offset,
         hits=[],
@@ -386,7 +397,8 @@ def search(
     if not query.strip():
         return page
     try:
-        hits = run_search(case, query, limit=limit, offset=offset, language=language, kind=kind)
+        find = search_translations if translated else run_search
+        hits = find(case, query, limit=limit, offset=offset, language=language, kind=kind)
     except OverheardError as exc:
         # A query with no words in it is a question to answer on the page, not a failure.
         page.error = str(exc)
