@@ -228,7 +228,8 @@ def ingest(
     and web archives (.warc .warc.gz .wacz); see docs/IMPORT.md. Re-ingesting the same bytes
     is a no-op; the same text under another name is recognised; a newer channel export or
     feed adds only new items.
-    Exits 1 if nothing could be ingested (or, with --strict, if anything failed).
+    Exits 1 if nothing could be ingested and analysed (or, with --strict, if any file or
+    stage failed).
 
     \b
     Example:
@@ -269,8 +270,13 @@ def ingest(
         _print_ingest_summary(report, case)
         _print_stages(stages)
         _print_case_counts(case)
-    total_ok = len(report.outcomes) - report.count(FAILED)
-    if report.count(FAILED) and (strict or total_ok == 0):
+    # A document a stage failed on (too long to analyse, a damaged transcript) counts as a
+    # failure too: exit 1 if nothing came through whole, or with --strict if anything failed.
+    stage_failed = {o.document_id for o in stages.failures()}
+    whole = [o for o in report.outcomes
+             if o.status != FAILED and o.document_id not in stage_failed]  # fmt: skip
+    failed = report.count(FAILED) + len(stage_failed)
+    if failed and (strict or not whole):
         sys.exit(1)
 
 
@@ -1125,11 +1131,15 @@ def _clock(seconds: float | None) -> str:
 
 @cli.command(name="list")
 @click.option("--kind", type=click.Choice(["text", "audio", "video"]))
-@click.option("--failures", is_flag=True, help="List inputs that failed to ingest, with reasons.")
+@click.option(
+    "--failures", is_flag=True,
+    help="List inputs that failed to ingest and documents a stage failed on, with reasons.",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def list_documents(state: State, kind: str | None, failures: bool, as_json: bool) -> None:
-    """List the case's documents (or its ingest failures).
+    """List the case's documents (or what failed: inputs that could not be ingested, and
+    documents a stage such as the analysis failed on).
 
     \b
     Example:
@@ -1139,7 +1149,7 @@ def list_documents(state: State, kind: str | None, failures: bool, as_json: bool
     from sqlalchemy import func, select
 
     from overheard.records import DocumentRecord, Lookups
-    from overheard.store.schema import Document, IngestFailure, Segment
+    from overheard.store.schema import Document, DocumentStage, IngestFailure, Segment
 
     case = state.open_case()
     with case.reader() as s:
@@ -1151,6 +1161,16 @@ def list_documents(state: State, kind: str | None, failures: bool, as_json: bool
             ).all()
             items = [{"path": f.path, "record": f.part, "reason": f.reason,
                       "at": f.created_at.isoformat()} for f in rows]  # fmt: skip
+            failed_stages = s.execute(
+                select(DocumentStage, Document.title, Document.origin_path)
+                .join(Document, Document.id == DocumentStage.document_id)
+                .where(DocumentStage.status == "failed")
+                .order_by(DocumentStage.document_id, DocumentStage.stage)
+            ).all()
+            items += [{"path": path, "record": None, "reason": row.error or "failed",
+                       "at": row.finished_at.isoformat(), "stage": row.stage,
+                       "document": f"document:{row.document_id}", "title": title}
+                      for row, title, path in failed_stages]  # fmt: skip
         else:
             query = select(Document).order_by(Document.id)
             if kind:
@@ -1174,7 +1194,11 @@ def list_documents(state: State, kind: str | None, failures: bool, as_json: bool
     if not items:
         out.print("no failures" if failures else "no documents in the case yet")
     for it in items:
-        if failures:
+        if failures and "stage" in it:
+            doc_id = it["document"].split(":")[1]
+            out.print(f"[red]✗[/] {escape(it['path'] or it['title'] or '')} (document "
+                      f"{doc_id}): {it['stage']} failed: {escape(it['reason'])}")  # fmt: skip
+        elif failures:
             out.print(f"[red]✗[/] {escape(it['path'])}"
                       f"{' record ' + str(it['record']) if it['record'] else ''}: "
                       f"{escape(it['reason'])}")  # fmt: skip

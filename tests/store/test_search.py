@@ -66,3 +66,21 @@ def test_hostile_text_is_just_text(case, settings, tmp_path):
     assert search(case, "script alert")
     assert search(case, "DROP TABLE")
     assert case.counts()["segments"] >= 1
+
+
+def test_a_runaway_query_is_stopped_with_a_clear_error(tmp_path):
+    from sqlalchemy import text as sql
+
+    from overheard.errors import OverheardError
+    from overheard.store import Case
+    from overheard.store.search import time_limited
+
+    endless = (
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n"
+    )
+    with Case.open(tmp_path / "c") as case, case.engine.connect() as conn:
+        with pytest.raises(OverheardError, match=r"ran longer than 0.2 s and was stopped"):
+            with time_limited(conn, "everything", 0.2):
+                conn.execute(sql(endless)).scalar()
+        # the connection is usable again, without the limit
+        assert conn.execute(sql("SELECT 1")).scalar() == 1

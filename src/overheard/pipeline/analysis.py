@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from overheard.link.document import apply_splits, document_keys
 from overheard.link.merges import is_person_key, known, namesake
-from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig
+from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig, StageFailure
 from overheard.store.blobs import BlobStore
 from overheard.store.schema import (
     Document,
@@ -74,6 +74,16 @@ class UtteranceResult:
     segment_id: int
     analysis: Any  # TextAnalysis
     keys: list[str]
+
+
+# A text longer than this is not analysed: its failure says why. spaCy refuses more than 1M
+# characters at once ([E088]), and the rules' cost grows with a document's statements and
+# entities; a 50 MB text would hold a worker for hours. Transcripts are analysed per utterance.
+MAX_ANALYSIS_CHARS = 1_000_000
+
+
+def too_long(item: TextJob | TranscriptJob) -> bool:
+    return isinstance(item, TextJob) and len(item.text) > MAX_ANALYSIS_CHARS
 
 
 def analysable() -> ColumnElement[bool]:
@@ -160,6 +170,8 @@ class AnalysisStage(Stage):
 
         inputs: list[AnalysisInput] = []
         for item in items:
+            if too_long(item):
+                continue
             if isinstance(item, TextJob):
                 inputs.append(
                     AnalysisInput(
@@ -171,7 +183,14 @@ class AnalysisStage(Stage):
                               for _seg, text, lang in item.utterances)  # fmt: skip
         results = iter(analyze_batch(inputs))
         for item in items:
-            if isinstance(item, TextJob):
+            if too_long(item):
+                assert isinstance(item, TextJob)
+                yield StageFailure(
+                    f"too long to analyse: {len(item.text):,} characters (the limit is "
+                    f"{MAX_ANALYSIS_CHARS:,}); it is stored and searchable. Split the file "
+                    "and ingest the parts to analyse it"
+                )
+            elif isinstance(item, TextJob):
                 analysis = next(results)
                 keys = document_keys(analysis)
                 yield TextResult(analysis, None if item.date else analysis.anchor, keys)

@@ -26,7 +26,8 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from overheard.link import copies
-from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig
+from overheard.pipeline.analysis import MAX_ANALYSIS_CHARS
+from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig, StageFailure
 from overheard.store.blobs import BlobStore
 from overheard.store.schema import CopySketch, Document, DocumentStatus, Segment
 
@@ -104,8 +105,16 @@ class CopiesStage(Stage):
 
     def compute(
         self, items: Sequence[CopyJob], progress: Progress | None = None
-    ) -> Iterator[CopyResult]:
+    ) -> Iterator[CopyResult | StageFailure]:
         for item in items:
+            size = sum(map(len, item.sentences))
+            if size > MAX_ANALYSIS_CHARS:
+                # A 50 MB text's sketch took 5 minutes and 10 GB.
+                yield StageFailure(
+                    f"too long to compare with other documents: {size:,} characters (the "
+                    f"limit is {MAX_ANALYSIS_CHARS:,})"
+                )
+                continue
             sk = copies.sketch("\n".join(item.sentences))
             vectors = None
             if self._embedder and item.sentences:

@@ -21,7 +21,8 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from overheard.errors import NotAvailable
-from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig
+from overheard.pipeline.analysis import MAX_ANALYSIS_CHARS
+from overheard.pipeline.stage import Outcome, Progress, Stage, StageConfig, StageFailure
 from overheard.store.blobs import BlobStore
 from overheard.store.schema import Document, DocumentStatus, Segment
 
@@ -89,10 +90,20 @@ class EmbeddingStage(Stage):
     ) -> Iterator[Any]:
         from overheard.embed import embed_passages
 
+        # A document too long to analyse is not embedded either (hours of a worker for one
+        # pathological file); its failure says why.
+        size = {id(item): sum(map(len, item.texts)) for item in items}
+        fits = [item for item in items if size[id(item)] <= MAX_ANALYSIS_CHARS]
         # One call for the whole batch: the engine spreads the texts over its threads.
-        vectors = embed_passages([text for item in items for text in item.texts])
+        vectors = embed_passages([text for item in fits for text in item.texts])
         start = 0
         for item in items:
+            if size[id(item)] > MAX_ANALYSIS_CHARS:
+                yield StageFailure(
+                    f"too long to embed: {size[id(item)]:,} characters (the limit is "
+                    f"{MAX_ANALYSIS_CHARS:,}); it is stored and searchable by its words"
+                )
+                continue
             stop = start + len(item.texts)
             yield (item.ids, vectors[start:stop])
             start = stop

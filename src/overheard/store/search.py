@@ -4,11 +4,20 @@ SQLite FTS5 with the unicode61 tokenizer: case-insensitive in every script, diac
 and ё folded to е on both sides (the index does it in its triggers, the query here). A plain
 query matches every word as a prefix, so «Курск» finds «Курске» and «Курской»; words in double
 quotes must match as a phrase. ``raw=True`` passes FTS5 query syntax through untouched.
+
+A search is stopped after ``SEARCH_TIMEOUT_S`` (SQLite's progress handler; PostgreSQL's
+statement_timeout) with a one-line error: one query over a pathological case (a document of
+one 50 MB "sentence" once took 11 minutes) must not hold a connection, and the workbench
+thread that asked, indefinitely.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -19,6 +28,7 @@ from overheard.errors import NotAvailable, OverheardError
 from overheard.store.case import Case
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
+SEARCH_TIMEOUT_S = float(os.environ.get("OVERHEARD_SEARCH_TIMEOUT", "20"))
 # A query matching more segments than this ranks the newest this many of them (a word in
 # every third sentence of a million-segment case took 300 ms to rank whole).
 RANKED = 5000
@@ -140,6 +150,34 @@ def _spans(highlighted: str) -> list[tuple[int, int]]:
     return spans
 
 
+@contextmanager
+def time_limited(conn: Any, query: str, seconds: float | None = None) -> Iterator[Any]:
+    """Stop the statements run on ``conn`` inside the block after ``seconds``, with a clear
+    error naming the query."""
+    limit = SEARCH_TIMEOUT_S if seconds is None else seconds
+    dialect = conn.dialect.name
+    raw: Any = conn.connection.dbapi_connection if dialect == "sqlite" else None
+    handler = raw is not None and hasattr(raw, "set_progress_handler")
+    if handler:
+        deadline = time.monotonic() + limit
+        raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 20_000)
+    elif dialect == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(limit * 1000)}")
+    try:
+        yield conn
+    except Exception as exc:
+        message = str(getattr(exc, "orig", exc))
+        if "interrupted" in message or "statement timeout" in message:
+            raise OverheardError(
+                f"the search for {query!r} ran longer than {limit:g} s and was stopped; "
+                "add words or a filter (OVERHEARD_SEARCH_TIMEOUT sets the limit)"
+            ) from None
+        raise
+    finally:
+        if handler:
+            raw.set_progress_handler(None, 0)
+
+
 def search(
     case: Case,
     query: str,
@@ -164,7 +202,7 @@ def search(
         else ""
     )
     try:
-        with case.engine.connect() as conn:
+        with case.engine.connect() as c, time_limited(c, query) as conn:
             # Rank first: only ids and scores, no rows, no highlighting. Past RANKED matches
             # (a very common word) only the newest RANKED are ranked: the newest's bound is
             # found walking the index in id order, which stops there.
@@ -283,7 +321,7 @@ def _search_postgres(
     join = " JOIN documents d ON d.id = s.document_id" if kind else ""
     matches = f"FROM segments s{join} WHERE s.search @@ to_tsquery('simple', :q){where}"
     try:
-        with case.engine.connect() as conn:
+        with case.engine.connect() as c, time_limited(c, query) as conn:
             # As on SQLite: the newest RANKED matches at most are ranked, then only the page
             # is read.
             bound = conn.execute(
@@ -364,7 +402,7 @@ def search_translations(
     patterns += [re.compile(r"\b" + re.escape(w) + r"\w*") for w in words]
     hits: list[Hit] = []
     seen: set[int] = set()
-    with case.engine.connect() as conn:
+    with case.engine.connect() as c, time_limited(c, query) as conn:
         for row in conn.execute(statement, params):
             if row.id in seen:
                 continue  # one hit per segment (the first back-end's rendering that matches)

@@ -5,6 +5,12 @@ razdel (a maintained rule-based splitter) does the work for every language: it i
 after abbreviations ("Gen. Petraeus", "Jan. 5"), which we repair by merging; the merge rules are
 measured against pysbd on real news in ``overheard bench ingest`` (pysbd itself is 40x slower).
 Paragraph breaks always end a sentence, so headlines without a full stop stay on their own.
+
+No sentence is longer than ``MAX_SENTENCE_CHARS``: a longer run of text with no boundary (a
+50 MB file on one line without a full stop, a table flattened into one "sentence") is cut at
+the last "; " or ", " in the second half of each window, else at the last space, else where
+the window ends. One segment of 50 MB had made every search that matched it run for minutes
+(its highlight is computed over the whole segment) and analysis fail on it whole.
 """
 
 from __future__ import annotations
@@ -16,7 +22,12 @@ from dataclasses import dataclass
 import razdel
 
 COMPONENT = "razdel+overheard-merge"
-VERSION = "1"
+VERSION = "2"  # 2: sentences cut at MAX_SENTENCE_CHARS
+
+# Long for a sentence in any of the languages (the longest in the samples and the claims corpus
+# are under 1,200 characters), short enough that a search's highlight and the analysis of one
+# segment stay cheap.
+MAX_SENTENCE_CHARS = 2000
 
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-•*]\s)")
 # A short line with no closing punctuation (a headline, a dateline, "А: Алло") ends a sentence
@@ -110,6 +121,24 @@ def _month_abbrs() -> tuple[str, ...]:
             "Nov.", "Dec.", "No.")  # fmt: skip
 
 
+def _capped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most MAX_SENTENCE_CHARS, cut at a clause or word
+    boundary in the second half of each window where there is one."""
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        half = start + MAX_SENTENCE_CHARS // 2
+        cut = max(text.rfind("; ", half, limit), text.rfind(", ", half, limit))
+        if cut >= 0:
+            cut += 1  # the punctuation stays with the first piece
+        else:
+            cut = max(text.rfind(" ", half, limit), text.rfind("\n", half, limit))
+            if cut < 0:
+                cut = limit
+        yield start, cut
+        start = cut
+    yield start, end
+
+
 def split(text: str, language: str | None = None) -> list[Span]:
     """Sentences of ``text`` as spans; ``text[s.start:s.end]`` is the sentence, stripped."""
     spans: list[Span] = []
@@ -131,7 +160,7 @@ def split(text: str, language: str | None = None) -> list[Span]:
             merged = [
                 piece for start, end in merged for piece in _split_after_numbers(text, start, end)
             ]
-        for start, end in merged:
+        for start, end in (piece for whole in merged for piece in _capped(text, *whole)):
             chunk = text[start:end]
             lead = len(chunk) - len(chunk.lstrip())
             trail = len(chunk) - len(chunk.rstrip())
