@@ -62,7 +62,7 @@ class Dropped:
     start: float
     end: float
     text: str
-    reason: str  # no_speech | repetition | low_logprob | silence_phrase
+    reason: str  # no_speech | repetition | low_logprob | silence_phrase | loop (a cut loop)
 
 
 @dataclass

@@ -37,6 +37,8 @@ from overheard.errors import InputError, NotAvailable
 from overheard.speech import diarize as diar
 from overheard.speech.audio import SAMPLE_RATE, Audio, AudioSource, FloatArray, load_audio
 from overheard.speech.hallucinations import reject_reason
+from overheard.speech.loops import cut_loop, loops
+from overheard.speech.loops import score as loop_score
 from overheard.speech.models import INSTALL_HINT, ModelInfo, resolve_model
 from overheard.speech.records import (
     DEFAULT_LANGUAGES,
@@ -48,14 +50,21 @@ from overheard.speech.records import (
     Word,
 )
 from overheard.speech.vad import Region, speech_regions
-from overheard.speech.windows import Turn, Window, make_turns, pack_windows, turn_audio
+from overheard.speech.windows import (
+    Turn,
+    Window,
+    make_turns,
+    pack_windows,
+    split_window,
+    turn_audio,
+)
 
 # The typed records live in records.py; these stay importable from here as the public surface.
 __all__ = ["ProgressCallback", "Transcriber", "TranscriberOptions", "Transcript"]
 
 COMPONENT = "overheard.speech.transcribe"
 # Bump when a change alters output for the same audio and model: the Run row records it.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: loop guard (loops.py)
 TRANSLATION_BACKEND_PREFIX = "whisper-translate"
 
 # Language ID looks at the first 5 s of a turn, zero-padded to 5 s (see language_probs).
@@ -298,8 +307,14 @@ class Transcriber:
 
     # -- ASR ----------------------------------------------------------------------------------
     def _run_whisper(
-        self, window: Window, task: str, beam_size: int | None = None
+        self,
+        window: Window,
+        task: str,
+        beam_size: int | None = None,
+        retry: bool = False,
     ) -> Iterator[Any]:
+        """One Whisper call on one window. ``retry``: the window looped, so decode it without
+        the previous text as prompt (a loop feeds on it) and with temperature fallback."""
         opts = self.options
         seconds = window.samples.size / SAMPLE_RATE
         segments, _info = self._model.transcribe(
@@ -314,39 +329,60 @@ class Transcriber:
             max_new_tokens=min(220, int(_MAX_TOKENS_PER_S * seconds) + 16),
             vad_filter=False,  # our VAD already ran; faster-whisper's defaults lose phone speech
             word_timestamps=opts.word_timestamps and task == "transcribe",
-            condition_on_previous_text=opts.condition_on_previous_text,
+            condition_on_previous_text=opts.condition_on_previous_text and not retry,
             # None: we apply (and count) the no-speech check ourselves instead of faster-whisper
             # silently skipping the window.
             no_speech_threshold=None,
             log_prob_threshold=opts.logprob_threshold,
             compression_ratio_threshold=opts.compression_ratio_threshold,
-            temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if opts.temperature_fallback else [0.0],
+            temperature=(
+                [0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if opts.temperature_fallback or retry else [0.0]
+            ),
         )
         return iter(segments)
 
     def _decode_window(
         self, window: Window, turns: list[Turn]
     ) -> tuple[list[Utterance], list[Dropped]]:
-        segments = list(self._run_whisper(window, "transcribe"))
-        retry = self.options.retry_beam_size
-        if retry > self.options.beam_size and any(
-            reject_reason(seg, self.options) == "repetition" for seg in segments
-        ):
-            # Greedy/narrow beams occasionally lock into a loop and lose the whole window; a
-            # wider beam on just that window recovers it at a fraction of always using it.
-            segments = list(self._run_whisper(window, "transcribe", beam_size=retry))
+        pieces = self._decode_with_loop_guard(window)
         kept: list[Utterance] = []
         rejected: list[Dropped] = []
-        for seg in segments:
-            reason = reject_reason(seg, self.options)
-            if reason is not None:
-                start, _ = window.to_original(seg.start)
-                end, _ = window.to_original(seg.end)
-                if reason != "empty":
-                    rejected.append(Dropped(start, end, seg.text.strip(), reason))
-                continue
-            kept.extend(self._split_by_turn(seg, window, turns))
+        for part, segments in pieces:
+            for seg in segments:
+                cut = cut_loop(seg)
+                if cut is not None:
+                    seg, cut_text = cut
+                    start, _ = part.to_original(seg.end)
+                    rejected.append(Dropped(start, start, cut_text, "loop"))
+                reason = reject_reason(seg, self.options)
+                if reason is not None:
+                    start, _ = part.to_original(seg.start)
+                    end, _ = part.to_original(seg.end)
+                    if reason != "empty":
+                        rejected.append(Dropped(start, end, seg.text.strip(), reason))
+                    continue
+                kept.extend(self._split_by_turn(seg, part, turns))
         return kept, rejected
+
+    def _decode_with_loop_guard(self, window: Window) -> list[tuple[Window, list[Any]]]:
+        """Decode a window; if its text loops (loops.py), decode it again and keep the best.
+
+        Candidates after a loop: the window at ``retry_beam_size`` without the previous text
+        and with temperature fallback, and the window cut in two halves decoded the same way
+        (a loop then costs at most half of it). The winner has the best average
+        log-probability less a penalty for looping words (``loops.score``)."""
+        first = list(self._run_whisper(window, "transcribe"))
+        if not (loops(first) or any(reject_reason(s, self.options) == "repetition" for s in first)):
+            return [(window, first)]
+        beam = max(self.options.retry_beam_size, self.options.beam_size)
+        candidates = [[(window, first)]]
+        candidates.append([(window, list(self._run_whisper(window, "transcribe", beam, True)))])
+        halves = split_window(window)
+        if halves is not None:
+            candidates.append(
+                [(half, list(self._run_whisper(half, "transcribe", beam, True))) for half in halves]
+            )
+        return max(candidates, key=lambda c: loop_score([s for _, segs in c for s in segs]))
 
     def _split_by_turn(self, seg: Any, window: Window, turns: list[Turn]) -> list[Utterance]:
         """One Whisper segment -> one utterance per turn its words fall in."""

@@ -83,6 +83,49 @@ class Window:
         return best.region.start + local, best.turn
 
 
+def split_window(window: Window) -> tuple[Window, Window] | None:
+    """The window as two shorter ones, cut at the piece boundary nearest its middle, or inside
+    its only piece at the quietest 50 ms of the middle third. A window whose decoding loops
+    is decoded again in halves: a loop then costs at most half the window, never the rest of
+    it. None when the window is too short to halve (under 2 s)."""
+    total = window.samples.size / SAMPLE_RATE
+    if total < 2.0:
+        return None
+    if len(window.pieces) > 1:
+        cut = min(window.pieces[1:], key=lambda p: abs(p.offset - total / 2))
+        at = cut.offset - cut.gap_before
+        first = [p for p in window.pieces if p.offset < cut.offset]
+        second = [
+            Piece(
+                p.offset - cut.offset, p.length, p.region, p.turn, 0.0 if p is cut else p.gap_before
+            )
+            for p in window.pieces
+            if p.offset >= cut.offset
+        ]
+        a, b = int(at * SAMPLE_RATE), int(cut.offset * SAMPLE_RATE)
+        return (
+            Window(window.lang, first, window.samples[:a]),
+            Window(window.lang, second, window.samples[b:]),
+        )
+    piece = window.pieces[0]
+    frame = int(0.05 * SAMPLE_RATE)
+    lo, hi = window.samples.size // 3, 2 * window.samples.size // 3
+    energies = [
+        float(np.sum(window.samples[i : i + frame] ** 2)) for i in range(lo, hi - frame, frame)
+    ]
+    at = (
+        lo + frame * int(np.argmin(energies)) + frame // 2 if energies else window.samples.size // 2
+    )
+    t = at / SAMPLE_RATE
+    region = piece.region
+    left = Region(region.start, region.start + t - piece.offset, region.channel)
+    right = Region(left.end, region.end, region.channel)
+    return (
+        Window(window.lang, [Piece(0.0, left.duration, left, piece.turn)], window.samples[:at]),
+        Window(window.lang, [Piece(0.0, right.duration, right, piece.turn)], window.samples[at:]),
+    )
+
+
 def make_turns(regions: list[Region], speakers: list[str]) -> list[Turn]:
     turns: list[Turn] = []
     for region, speaker in zip(regions, speakers, strict=True):
