@@ -329,9 +329,8 @@ def _run_with_progress(ingestor: Any, paths: list[Path], quiet: bool = False) ->
 
 
 def _print_ingest_summary(report: Any, case: Any) -> None:
-    from rich.markup import escape
-
     from overheard.ingest.ingest import DUPLICATE, FAILED, NEW, PRESENT
+    from overheard.visible import line as escape  # controls shown, markup escaped
 
     out = _stdout_console()
     out.print(
@@ -438,7 +437,7 @@ def _run_stages(
 
 
 def _print_stages(report: Any) -> None:
-    from rich.markup import escape
+    from overheard.visible import line as escape  # controls shown, markup escaped
 
     out = _stdout_console()
     for name, outcomes in report.outcomes.items():
@@ -550,7 +549,7 @@ def stages(state: State, as_json: bool) -> None:
       overheard stages
       overheard stages --json
     """
-    from rich.markup import escape
+    from overheard.visible import line as escape  # controls shown, markup escaped
 
     case = state.open_case()
     states = _runner(case, Settings()).states()
@@ -804,7 +803,7 @@ def claims(
         click.echo(json.dumps([boards.summary_dict(c) for c in found_claims],
                               ensure_ascii=False, indent=2))  # fmt: skip
         return
-    from rich.markup import escape
+    from overheard.visible import line as escape  # controls shown, markup escaped
 
     out = _stdout_console()
     if not found_claims:
@@ -824,7 +823,7 @@ def claims(
 
 
 def _print_board(found: Any) -> None:
-    from rich.markup import escape
+    from overheard.visible import line as escape  # controls shown, markup escaped
 
     out = _stdout_console()
     c = found.claim
@@ -947,7 +946,7 @@ def search(
     if not hits:
         out.print(f"no matches for {query!r}")
         return
-    from rich.markup import escape
+    from overheard.visible import line as escape  # controls shown, markup escaped
 
     for h in hits:
         where = (
@@ -955,7 +954,7 @@ def search(
             if h.start_s is not None
             else f"chars {h.start_char}-{h.end_char}"
         )
-        snippet = escape(h.marked("\x02", "\x03")).replace("\x02", "[bold yellow]")
+        snippet = h.marked("\x02", "\x03", shown=escape).replace("\x02", "[bold yellow]")
         snippet = snippet.replace("\x03", "[/]")
         title = escape(h.document_title or "")
         out.print(f"[cyan]doc {h.document_id}[/] [dim]#{h.index} {where}[/] {title[:60]}")
@@ -1013,7 +1012,7 @@ def show(state: State, document: str, as_json: bool, no_segments: bool) -> None:
 def _print_analysis(
     mentions: list[dict[str, Any]], statements: list[dict[str, Any]], events: list[dict[str, Any]]
 ) -> None:
-    from rich.markup import escape
+    from overheard.visible import line as escape  # controls shown, markup escaped
 
     out = _stdout_console()
     if mentions:
@@ -1039,7 +1038,7 @@ def _print_analysis(
             content = content if len(content) < 160 else content[:157] + "…"
             claim = f" [dim]→ {st['claim_id']}[/]" if st.get("claim_id") else ""
             out.print(f"  [cyan]{escape(speaker)}[/] [bold]{st['act']}[/] [dim]({flags})[/]: "
-                      f"{escape(content)}{claim}")  # fmt: skip
+                      f"{escape(' '.join(content.split()))}{claim}")  # fmt: skip
     if events:
         out.print("\n[bold]Events[/]")
         for ev in events:
@@ -1065,7 +1064,7 @@ def _print_document(
     copy_score: float | None = None,
     copied_by: list[int] | None = None,
 ) -> None:
-    from rich.markup import escape
+    from overheard.visible import line as escape  # controls shown, markup escaped
 
     out = _stdout_console()
     out.print(f"[bold]{escape(data['title'] or '(untitled)')}[/]  [dim]{data['id']}[/]")
@@ -1113,10 +1112,20 @@ def _print_document(
             if seg["language"] and seg["language"] != data["language"]
             else ""
         )
-        out.print(f"  [dim]{label}{lang}[/] {escape(seg['text'])}")
+        out.print(f"  [dim]{label}{lang}[/] {escape(' '.join(seg['text'].split()))}")
         for tr in seg["translations"]:
             out.print(f"  [dim]{' ' * len(label)} ({tr['language']}, machine translation by "
-                      f"{tr['backend']})[/] {escape(tr['text'])}")  # fmt: skip
+                      f"{tr['backend']})[/] {escape(' '.join(tr['text'].split()))}")  # fmt: skip
+
+
+def _fit(name: str, width: int) -> str:
+    """A title or path cut to ``width``: a path keeps its end (the file's name), a title its
+    start."""
+    if len(name) <= width:
+        return name
+    if "/" in name or "\\" in name:
+        return "…" + name[-(width - 1) :]
+    return name[: width - 1] + "…"
 
 
 def _clock(seconds: float | None) -> str:
@@ -1188,7 +1197,7 @@ def list_documents(state: State, kind: str | None, failures: bool, as_json: bool
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
-    from rich.markup import escape
+    from overheard.visible import line as escape  # controls shown, markup escaped
 
     out = _stdout_console()
     if not items:
@@ -1209,7 +1218,7 @@ def list_documents(state: State, kind: str | None, failures: bool, as_json: bool
             )
             out.print(
                 f"{doc_id:>5} {it['kind']:<5} {it['language'] or '-':<3} "
-                f"{extra:>8}  {escape((it['title'] or it['origin_path'])[:70])}"
+                f"{extra:>8}  {escape(_fit(it['title'] or it['origin_path'], 70))}"
                 f"{'  [dim](' + it['status'] + ')[/]' if it['status'] != 'ready' else ''}"
             )
 
@@ -1247,7 +1256,7 @@ def entities_list(state: State, entity_type: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
-    from rich.markup import escape
+    from overheard.visible import line as escape  # controls shown, markup escaped
 
     out = _stdout_console()
     if not items:
@@ -1698,7 +1707,9 @@ def bench_sentences(jsonl: Path | None, limit: int | None) -> None:
     for key, value in result.items():
         click.echo(f"{key:>20}: {value:.3f}" if isinstance(value, float) else f"{key:>20}: {value}")
     for who, context in examples:
-        click.echo(f"  {who:<10} …{context.replace(chr(10), ' ')}…")
+        from overheard.visible import visible
+
+        click.echo(f"  {who:<10} …{visible(' '.join(context.split()))}…")
 
 
 # ---------------------------------------------------------------------------------- demo

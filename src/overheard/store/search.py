@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -101,8 +101,17 @@ class Hit:
             ),
         }
 
-    def marked(self, open_mark: str = "[", close_mark: str = "]", width: int = 200) -> str:
-        """The segment (cut to ``width`` around the first match) with matches marked."""
+    def marked(
+        self,
+        open_mark: str = "[",
+        close_mark: str = "]",
+        width: int = 200,
+        shown: Callable[[str], str] | None = None,
+    ) -> str:
+        """The segment (cut to ``width`` around the first match) with matches marked; each
+        piece of the segment's text through ``shown`` (``visible.line`` for a terminal: the
+        marks stay marks, a control character in the text is shown)."""
+        show = shown or (lambda piece: piece)
         text, spans = self.text, self.highlights
         lo, hi = 0, len(text)
         if len(text) > width and spans:
@@ -112,10 +121,10 @@ class Hit:
         for start, end in spans:
             if end <= lo or start >= hi:
                 continue
-            out.append(text[pos:start])
-            out.append(open_mark + text[start:end] + close_mark)
+            out.append(show(text[pos:start]))
+            out.append(open_mark + show(text[start:end]) + close_mark)
             pos = end
-        out.append(text[pos:hi])
+        out.append(show(text[pos:hi]))
         return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(text) else "")
 
 

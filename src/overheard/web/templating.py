@@ -6,8 +6,10 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from overheard.records import number
+from overheard.visible import visible
 
 SAFE_SCHEMES = ("http", "https")
 
@@ -70,7 +72,18 @@ def act_verb(act: str | None) -> str:
     return ACT_VERBS.get(act or "", act or "")
 
 
+def shown(value: Any) -> Any:
+    """Every value a template prints (Jinja's ``finalize``): a string's control characters and
+    bidi controls made visible (``overheard.visible``), so a file named
+    ``evil\u202etxt.exe`` reads as it is, not as "evilexe.txt", and an escape sequence in a
+    report is seen, not acted on. Markup the code built itself passes as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value, multiline=True)
+    return value
+
+
 def install(env: Environment) -> None:
+    env.finalize = shown
     env.filters["clock"] = clock
     env.filters["day"] = day
     env.filters["outbound"] = outbound

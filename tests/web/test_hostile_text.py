@@ -1,0 +1,30 @@
+"""The workbench shows a document's control and bidi characters, never passes them on."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from overheard.config import Settings  # noqa: E402
+from overheard.ingest.ingest import Ingestor  # noqa: E402
+from overheard.store import Case  # noqa: E402
+from overheard.web.app import create_app  # noqa: E402
+
+
+def test_pages_show_bidi_overrides_and_escapes(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "evil\u202etxt.exe").write_text("Drones \x1b[31mRED\x1b[0m near Kursk.\n")
+    with Case.open(tmp_path / "case") as case:
+        Ingestor(case, Settings(languages=("en", "ru"))).ingest([folder])
+        with TestClient(
+            create_app(case, process_uploads=False), base_url="http://127.0.0.1"
+        ) as client:
+            pages = [client.get(u).text for u in ("/documents", "/documents/1", "/search?q=drones")]
+    for page in pages:
+        assert "\u202e" not in page and "\x1b" not in page
+    assert "evil⟨RLO⟩txt.exe" in pages[0]
+    assert "␛[31mRED" in pages[1]
