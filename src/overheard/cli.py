@@ -167,7 +167,7 @@ def translator_options(command: Any) -> Any:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--source", help="Who published or released these files (e.g. 'GUR Telegram').")
 @click.option("--encoding", help="Read text files in this encoding instead of UTF-8 (cp1251...).")
 @click.option(
