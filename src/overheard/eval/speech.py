@@ -158,6 +158,9 @@ class ClipResult:
     segments: int = 0
     dropped: int = 0
     detail: str = ""
+    # Plain Whisper on the whole clip, same model, same run (--baseline): (errors, total).
+    base_words: tuple[int, int] = (0, 0)
+    base_chars: tuple[int, int] = (0, 0)
 
     @property
     def wer(self) -> float | None:
@@ -166,6 +169,14 @@ class ClipResult:
     @property
     def cer(self) -> float | None:
         return self.chars[0] / self.chars[1] if self.chars[1] else None
+
+    @property
+    def base_wer(self) -> float | None:
+        return self.base_words[0] / self.base_words[1] if self.base_words[1] else None
+
+    @property
+    def base_cer(self) -> float | None:
+        return self.base_chars[0] / self.base_chars[1] if self.base_chars[1] else None
 
     @property
     def wer_num(self) -> float | None:
@@ -195,12 +206,15 @@ class SpeechEval:
             and (prefix is None or c.clip.startswith(prefix))
         ]
         w, c, wn = ErrorCount(), ErrorCount(), ErrorCount()
+        bw, bc = ErrorCount(), ErrorCount()
         der = np.zeros(4)
         lid = ErrorCount()
         for row in rows:
             w.add(*row.words)
             c.add(*row.chars)
             wn.add(*row.words_num)
+            bw.add(*row.base_words)
+            bc.add(*row.base_chars)
             lid.add(row.lid[1] - row.lid[0], row.lid[1])
             if row.der:
                 der += np.array(row.der)
@@ -208,6 +222,8 @@ class SpeechEval:
             "wer": w.rate,
             "cer": c.rate,
             "wer_num": wn.rate,
+            "base_wer": bw.rate,
+            "base_cer": bc.rate,
             "der": float(der[:3].sum() / der[3]) if der[3] else None,
             "lid_acc": 1 - lid.rate if lid.rate is not None else None,
             "lid_n": float(lid.total),
@@ -243,12 +259,24 @@ class SpeechEval:
             " | speakers ref/found | LID right | segments | halluc. dropped |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
+        baseline = any(c.base_words[1] for c in self.clips)
+        if baseline:
+            lines[-2] = lines[-2].replace(
+                " | WER (num) |", " | plain WER | plain CER | WER (num) |"
+            )
+            lines[-1] += "---|---|"
+            lines.insert(
+                -3,
+                '"plain": Whisper alone on the whole clip in the same run (same model, beam 5, '
+                "language detected, no VAD, no speakers), the SOURCE.md baseline.\n",
+            )
         for c in self.clips:
             spk = f"{c.speakers[0]}/{c.speakers[1]}" if c.speakers else ""
+            plain = f"{pct(c.base_wer)} | {pct(c.base_cer)} | " if baseline else ""
             lid = f"{c.lid[0]}/{c.lid[1]}" if c.lid[1] else ""
             lines.append(
                 f"| {c.clip} | {c.language or '-'} | {c.status} | {pct(c.wer)} | {pct(c.cer)} | "
-                f"{pct(c.wer_num)} | {pct(c.der_rate)} | {spk} | {lid} | {c.segments} "
+                f"{plain}{pct(c.wer_num)} | {pct(c.der_rate)} | {spk} | {lid} | {c.segments} "
                 f"| {c.dropped} |"
             )
         lines.append("")
@@ -259,8 +287,13 @@ class SpeechEval:
             ("everything pooled", None, None),
         ):
             p = self.pooled(langs, prefix)
+            plain = (
+                f" (plain Whisper WER {pct(p['base_wer'])}, CER {pct(p['base_cer'])})"
+                if baseline
+                else ""
+            )
             lines.append(
-                f"- {name}: WER {pct(p['wer'])}, CER {pct(p['cer'])}, "
+                f"- {name}: WER {pct(p['wer'])}, CER {pct(p['cer'])}{plain}, "
                 f"WER (num) {pct(p['wer_num'])}, "
                 f"speaker error {pct(p['der'])}, language ID {pct(p['lid_acc'])} of "
                 f"{int(p['lid_n'] or 0)} segments"
@@ -277,7 +310,20 @@ def _hyp_lang(utterances: Sequence[Any], start: float, end: float) -> str | None
     return max(weights, key=lambda k: weights[k]) if weights else None
 
 
-def score_clip(transcriber: Any, path: Path, ref: dict[str, Any], label: str) -> ClipResult:
+def plain_whisper(transcriber: Any, path: Path, beam_size: int = 5) -> str:
+    """The baseline: the transcriber's Whisper model alone on the whole clip (language
+    detected, no VAD, no speakers), as SOURCE.md measured it."""
+    from overheard.speech.audio import load_audio
+
+    segments, _info = transcriber._model.transcribe(
+        load_audio(path).samples, beam_size=beam_size, vad_filter=False
+    )
+    return " ".join(seg.text.strip() for seg in segments)
+
+
+def score_clip(
+    transcriber: Any, path: Path, ref: dict[str, Any], label: str, baseline: bool = False
+) -> ClipResult:
     expect = ref.get("expect", "transcribe")
     result = ClipResult(label, ref.get("language"), expect, "ok")
     clock = time.perf_counter()
@@ -307,6 +353,9 @@ def score_clip(transcriber: Any, path: Path, ref: dict[str, Any], label: str) ->
     result.words, result.chars = (we, wt), (ce, ct)
     wn, wnt, _, _ = word_char_errors(ref_text, hyp_text, numbers=True)
     result.words_num = (wn, wnt)
+    if baseline:
+        bwe, bwt, bce, bct = word_char_errors(ref_text, plain_whisper(transcriber, path))
+        result.base_words, result.base_chars = (bwe, bwt), (bce, bct)
     if all("speaker" in s and "start" in s for s in ref_segs):
         result.der = speaker_error(
             [(s["start"], s["end"], s["speaker"]) for s in ref_segs],
@@ -415,7 +464,9 @@ def _speech_en_items(folder: Path) -> list[tuple[Path, dict[str, Any], str]]:
     return items
 
 
-def evaluate(data_dir: Path, transcriber: Any | None = None, **options: Any) -> SpeechEval:
+def evaluate(
+    data_dir: Path, transcriber: Any | None = None, baseline: bool = False, **options: Any
+) -> SpeechEval:
     """Run the pipeline over intercepts/ and speech-en/ under ``data_dir``."""
     intercepts, speech_en = data_dir / "intercepts", data_dir / "speech-en"
     if not intercepts.is_dir() and not speech_en.is_dir():
@@ -430,7 +481,11 @@ def evaluate(data_dir: Path, transcriber: Any | None = None, **options: Any) -> 
             for k, v in transcriber.provenance()["params"].items()
             if k in ("beam_size", "languages", "translate")
         }
-        | {"model": transcriber.model_info.name, "vad_threshold": transcriber.options.vad.threshold}
+        | {
+            "model": transcriber.model_info.name,
+            "vad_threshold": transcriber.options.vad.threshold,
+            "loop_guard": transcriber.options.loop_guard,
+        }
     )
     others: dict[tuple[str, ...], Any] = {}
     for path, ref, label in _intercept_items(intercepts) + _speech_en_items(speech_en):
@@ -442,7 +497,7 @@ def evaluate(data_dir: Path, transcriber: Any | None = None, **options: Any) -> 
 
                 others[langs] = Transcriber(transcriber.options, languages=langs)
             runner = others[langs]
-        report.clips.append(score_clip(runner, path, ref, label))
+        report.clips.append(score_clip(runner, path, ref, label, baseline))
     return report
 
 
@@ -483,18 +538,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--write", type=Path, default=None, help="Markdown file to put the '## Speech' section in"
     )
     parser.add_argument("--json", action="store_true", help="print per-clip results as JSON")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="also run plain Whisper (beam 5, whole clip) on each clip in the same run",
+    )
+    parser.add_argument(
+        "--no-loop-guard", action="store_true", help="the pipeline without the loop guard"
+    )
     args = parser.parse_args(argv)
     options: dict[str, Any] = {}
     if args.beam_size is not None:
         options["beam_size"] = args.beam_size
     if args.asr_model:
         options["model_path"] = args.asr_model
+    if args.no_loop_guard:
+        options["loop_guard"] = False
     if args.vad_threshold is not None:
         from overheard.speech.vad import VadSettings
 
         options["vad"] = VadSettings(threshold=args.vad_threshold)
     try:
-        report = evaluate(args.data, **options)
+        report = evaluate(args.data, baseline=args.baseline, **options)
     except OverheardError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

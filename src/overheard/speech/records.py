@@ -205,6 +205,9 @@ class TranscriberOptions:
     temperature_fallback: bool = False
     # A window whose decoding loops (repetition) is decoded again with this beam size.
     retry_beam_size: int = 5
+    # A window whose words loop (loops.py) is decoded again whole and in halves, best kept.
+    # False: only the old check (compression ratio / a unit 4 times) and one retry at the beam.
+    loop_guard: bool = True
     # Language ID below this probability defers to the speaker's (or recording's) language.
     lid_confident: float = 0.6
 

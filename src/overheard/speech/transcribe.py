@@ -349,7 +349,7 @@ class Transcriber:
         rejected: list[Dropped] = []
         for part, segments in pieces:
             for seg in segments:
-                cut = cut_loop(seg)
+                cut = cut_loop(seg) if self.options.loop_guard else None
                 if cut is not None:
                     seg, cut_text = cut
                     start, _ = part.to_original(seg.end)
@@ -372,7 +372,13 @@ class Transcriber:
         (a loop then costs at most half of it). The winner has the best average
         log-probability less a penalty for looping words (``loops.score``)."""
         first = list(self._run_whisper(window, "transcribe"))
-        if not (loops(first) or any(reject_reason(s, self.options) == "repetition" for s in first)):
+        repetition = any(reject_reason(s, self.options) == "repetition" for s in first)
+        if not self.options.loop_guard:
+            if repetition and self.options.retry_beam_size > self.options.beam_size:
+                retry = self.options.retry_beam_size
+                return [(window, list(self._run_whisper(window, "transcribe", retry)))]
+            return [(window, first)]
+        if not (repetition or loops(first)):
             return [(window, first)]
         beam = max(self.options.retry_beam_size, self.options.beam_size)
         candidates = [[(window, first)]]
