@@ -1613,16 +1613,36 @@ def bench_ingest(paths: tuple[Path, ...], repeat: int, as_json: bool) -> None:
     help="Case sizes in segments, comma-separated.",
 )  # fmt: skip
 @click.option("--queries", default=100, show_default=True, type=click.IntRange(10, 10000))
+@click.option(
+    "--fulltext", is_flag=True,
+    help="Full-text search instead: in-process p50/p95 against bare FTS5, the search "
+    "command's wall time and the workbench's pages, over a generated ~1M-segment case.",
+)  # fmt: skip
+@click.option("--case", "case_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="With --fulltext: an existing case instead of a generated one.")  # fmt: skip
+@click.option("--documents", default=112_000, show_default=True, type=click.IntRange(10),
+              help="With --fulltext: documents to generate (~9 segments each).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True)
-def bench_search(sizes: str, queries: int, as_json: bool) -> None:
+def bench_search(
+    sizes: str, queries: int, fulltext: bool, case_dir: Path | None, documents: int,
+    as_json: bool,
+) -> None:  # fmt: skip
     """Semantic-search latency (p50/p95) and recall at each case size, against exact numpy
     search over the same vectors (synthetic vectors; real query embeddings). 1M segments
-    need ~5 GB of memory and disk and ~15 minutes.
+    need ~5 GB of memory and disk and ~15 minutes. With --fulltext, full-text search at
+    ~1M segments (generating the case takes ~5 minutes).
 
     \b
     Example:
       overheard bench search --sizes 10000,100000
+      overheard bench search --fulltext
     """
+    if fulltext:
+        from overheard.bench import fulltext as fts
+
+        report = fts.measure(case_dir, documents)
+        click.echo(json.dumps(report, indent=2) if as_json else fts.format_table(report))
+        return
     from overheard.bench.search import format_table, measure
 
     try:
@@ -1682,6 +1702,57 @@ def bench_pipeline(corpus: Path | None, repeat: int, workers: int, as_json: bool
         raise OverheardError(f"no corpus at {path} (pass a JSONL file with a 'text' field)")
     result = run(path, repeat, workers)
     click.echo(json.dumps(result, indent=2) if as_json else format_result(result))
+
+
+@bench.command(name="scale")
+@click.option("--documents", default=89, show_default=True, type=click.IntRange(1),
+              help="Documents the analysis stage runs over.")  # fmt: skip
+@click.option("--copies", default=10, show_default=True, type=click.IntRange(1),
+              help="Copies of each text (varied) for the ingest rows.")  # fmt: skip
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(2, 64))
+@click.option("--repeat", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.option("--postgres", metavar="URL", envvar="OVERHEARD_BENCH_POSTGRES_URL",
+              help="A PostgreSQL server to ingest into (default: a throwaway one, if the "
+              "server binaries are installed).")  # fmt: skip
+@click.option("--no-ray", is_flag=True, help="Leave out the Ray rows.")
+@click.option("--json", "as_json", is_flag=True)
+def bench_scale(
+    documents: int, copies: int, workers: int, repeat: int, postgres: str | None,
+    no_ray: bool, as_json: bool,
+) -> None:  # fmt: skip
+    """Analysis docs/s with 1 and N local processes and 1 and N Ray workers, and ingest docs/s
+    into SQLite and PostgreSQL, in the same run (VOA stories, else the bundled reports).
+
+    \b
+    Example:
+      overheard bench scale --repeat 3
+    """
+    from overheard.bench.scale import format_table, run
+
+    result = run(documents, copies, workers, repeat, postgres, ray=not no_ray)
+    click.echo(json.dumps(result, indent=2) if as_json else format_table(result))
+
+
+@bench.command(name="soak")
+@click.option("--minutes", default=10.0, show_default=True, type=click.FloatRange(0.1, 600))
+@click.option("--seed", default=7, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def bench_soak(minutes: float, seed: int, as_json: bool) -> None:
+    """The workbench and the CLI on one case at once: 'overheard serve' answering requests
+    while overlapping ingests, list and search run and are killed with SIGKILL at random;
+    then the case is checked (integrity, nothing lost or duplicated, every original, no 5xx).
+    Exits 1 if any check fails.
+
+    \b
+    Example:
+      overheard bench soak --minutes 10
+    """
+    from overheard.bench.soak import format_result, run
+
+    result = run(minutes, seed)
+    click.echo(json.dumps(result, indent=2) if as_json else format_result(result))
+    if not result["ok"]:
+        sys.exit(1)
 
 
 @bench.command(name="sentences")

@@ -19,6 +19,7 @@ new case at the same time create its schema once.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sqlite3
 import threading
@@ -37,10 +38,18 @@ from overheard.store import migrate
 from overheard.store.blobs import BlobStore
 from overheard.store.schema import Document, IngestFailure, Segment
 
-try:
-    import sqlite_vec as _sqlite_vec
-except ImportError:  # the semantic extra is not installed
-    _sqlite_vec = None
+
+def _vec0_path() -> str | None:
+    """sqlite-vec's loadable extension (None when the semantic extra is not installed),
+    found without importing the package: it imports numpy, a fifth of the start of a plain
+    ``overheard search``."""
+    spec = importlib.util.find_spec("sqlite_vec")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return os.path.join(next(iter(spec.submodule_search_locations)), "vec0")
+
+
+_sqlite_vec = _vec0_path()
 
 DB_NAME = "case.sqlite"
 LOCK_NAME = ".case.lock"  # flock'd by whoever migrates or runs a stage; never case.sqlite itself
@@ -104,7 +113,7 @@ def _load_sqlite_vec(dbapi_conn: Any) -> None:
         return
     dbapi_conn.enable_load_extension(True)
     try:
-        _sqlite_vec.load(dbapi_conn)
+        dbapi_conn.load_extension(_sqlite_vec)
     finally:
         dbapi_conn.enable_load_extension(False)
 
