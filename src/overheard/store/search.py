@@ -26,6 +26,7 @@ from sqlalchemy import text as sql
 
 from overheard.errors import NotAvailable, OverheardError
 from overheard.store.case import Case
+from overheard.text.numbers import search_alternatives
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 SEARCH_TIMEOUT_S = float(os.environ.get("OVERHEARD_SEARCH_TIMEOUT", "20"))
@@ -48,11 +49,25 @@ def build_query(query: str) -> str:
         words = _WORD.findall(phrase)
         if words:
             parts.append('"' + " ".join(words) + '"')
-    rest = _PHRASE.sub(" ", folded)
-    parts.extend(f'"{word}"*' for word in _WORD.findall(rest))
+    words = _WORD.findall(_PHRASE.sub(" ", folded))
+    numbers = search_alternatives(words)
+    i = 0
+    while i < len(words):
+        if i in numbers:
+            # A number matches as written or in its other form: «сорок два» also finds "42"
+            # (Whisper's digits), "42" also finds «сорок два» / "forty two".
+            end, forms = numbers[i]
+            written = " AND ".join(f'"{word}"*' for word in words[i:end])
+            others = " OR ".join('"' + " ".join(form) + '"' for form in forms)
+            parts.append(f"(({written}) OR {others})")
+            i = end
+            continue
+        parts.append(f'"{words[i]}"*')
+        i += 1
     if not parts:
         raise OverheardError("the search query has no words in it")
-    return " ".join(parts)
+    # FTS5 takes whitespace as AND between phrases only, not before a parenthesised group.
+    return (" AND " if numbers else " ").join(parts)
 
 
 @dataclass
@@ -255,7 +270,9 @@ def search(
             raise OverheardError(f"cannot parse search query {query!r}: {message}") from None
         raise
     by_id = {row.id: row for row in rows}
-    words = set(_WORD.findall(match.lower()))
+    # Highlight the quoted terms (not FTS5's OR between a number's forms).
+    terms = match if raw else " ".join(re.findall(r'"([^"]*)"', match))
+    words = set(_WORD.findall(terms.lower()))
     return [
         _hit(SimpleNamespace(**by_id[i]._mapping, score=score), _word_spans(by_id[i].text, words))
         for i, score in ids.items()
@@ -301,9 +318,21 @@ def _tsquery(query: str) -> tuple[str, list[str]]:
         if tokens:
             parts.append("(" + " <-> ".join(tokens) + ")")
             words.extend(tokens)
-    for word in _WORD.findall(_PHRASE.sub(" ", folded)):
-        parts.append(f"{word}:*")
-        words.append(word)
+    plain = _WORD.findall(_PHRASE.sub(" ", folded))
+    numbers = search_alternatives(plain)
+    i = 0
+    while i < len(plain):
+        if i in numbers:  # as on SQLite: a number as written or in its other form
+            end, forms = numbers[i]
+            written = " & ".join(f"{word}:*" for word in plain[i:end])
+            others = " | ".join("(" + " <-> ".join(form) + ")" for form in forms)
+            parts.append(f"(({written}) | {others})")
+            words.extend(plain[i:end] + [w for form in forms for w in form])
+            i = end
+            continue
+        parts.append(f"{plain[i]}:*")
+        words.append(plain[i])
+        i += 1
     if not parts:
         raise OverheardError("the search query has no words in it")
     return " & ".join(parts), words
