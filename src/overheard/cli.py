@@ -1755,28 +1755,6 @@ def bench_soak(minutes: float, seed: int, as_json: bool) -> None:
         sys.exit(1)
 
 
-@bench.command(name="soak")
-@click.option("--minutes", default=10.0, show_default=True, type=click.FloatRange(0.1, 600))
-@click.option("--seed", default=7, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
-def bench_soak(minutes: float, seed: int, as_json: bool) -> None:
-    """The workbench and the CLI on one case at once: 'overheard serve' answering requests
-    while overlapping ingests, list and search run and are killed with SIGKILL at random;
-    then the case is checked (integrity, nothing lost or duplicated, every original, no 5xx).
-    Exits 1 if any check fails.
-
-    \b
-    Example:
-      overheard bench soak --minutes 10
-    """
-    from overheard.bench.soak import format_result, run
-
-    result = run(minutes, seed)
-    click.echo(json.dumps(result, indent=2) if as_json else format_result(result))
-    if not result["ok"]:
-        sys.exit(1)
-
-
 @bench.command(name="sentences")
 @click.argument("jsonl", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--limit", type=click.IntRange(1), help="Only the first N documents.")
