@@ -28,3 +28,15 @@ def test_pages_show_bidi_overrides_and_escapes(tmp_path):
         assert "\u202e" not in page and "\x1b" not in page
     assert "evil⟨RLO⟩txt.exe" in pages[0]
     assert "␛[31mRED" in pages[1]
+
+
+def test_an_unknown_url_is_the_workbench_s_own_404(tmp_path):
+    with Case.open(tmp_path / "case") as case:
+        with TestClient(
+            create_app(case, process_uploads=False), base_url="http://127.0.0.1"
+        ) as client:
+            page = client.get("/no/such/page", headers={"accept": "text/html"})
+            data = client.get("/no/such/page.json")
+    assert page.status_code == 404 and "<html" in page.text.lower()
+    assert "no page at /no/such/page" in page.text and '{"detail"' not in page.text
+    assert data.status_code == 404 and data.json()["error"].startswith("no page at")

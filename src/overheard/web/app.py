@@ -24,6 +24,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from overheard import __version__
@@ -100,6 +101,14 @@ def create_app(
     @app.exception_handler(OverheardError)
     async def user_error(request: Request, exc: OverheardError) -> Response:
         return error_response(request, 400, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # Starlette's own answers (no such page, a method a page does not take) as the
+        # workbench's error page, or its JSON for a .json URL, not a bare {"detail": ...}.
+        if exc.status_code == 404:
+            return error_response(request, 404, f"no page at {request.url.path}")
+        return error_response(request, exc.status_code, str(exc.detail))
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
