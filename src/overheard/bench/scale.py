@@ -43,23 +43,25 @@ from overheard.ingest.ingest import Ingestor
 from overheard.store import Case
 url = sys.argv[3] or None
 case = Case.open(sys.argv[1], database_url=url)
+def size():
+    with case.engine.connect() as conn:
+        if url:
+            return conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar()
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return (Path(sys.argv[1]) / "case.sqlite").stat().st_size
+empty = size()  # the schema alone (a new PostgreSQL database is ~7 MB before any row)
 started = time.perf_counter()
 report = Ingestor(case, Settings()).ingest([Path(sys.argv[2])])
 seconds = time.perf_counter() - started
 counts = case.counts()
-with case.engine.connect() as conn:
-    if url:
-        size = conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar()
-    else:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        size = (Path(sys.argv[1]) / "case.sqlite").stat().st_size
+grown = size() - empty
 case.close()
 print(json.dumps({"documents": report.count("new"), "failed": report.count("failed"),
-                  "segments": counts["segments"], "seconds": seconds, "bytes": size}))
+                  "segments": counts["segments"], "seconds": seconds, "bytes": grown}))
 """
 
 _ANALYSE = r"""
-import json, sys, time
+import json, sys, tempfile, time
 from pathlib import Path
 from overheard.pipeline.runner import Runner
 from overheard.store import Case
@@ -76,9 +78,13 @@ done = len(report.outcomes.get("analyse", []))
 counts = case.counts()
 case.close()
 size = (Path(sys.argv[1]) / "case.sqlite").stat().st_size
-# Between the first document done and the last: the workers' rate once started and loaded.
-first = sum(1 for t in finished if t == finished[0])
-steady = (len(finished) - first) / (finished[-1] - finished[0]) if finished[-1] > finished[0] else 0
+with tempfile.TemporaryDirectory() as tmp:  # less the schema alone, as the ingest rows do
+    Case.open(Path(tmp) / "empty").close()
+    size -= (Path(tmp) / "empty" / "case.sqlite").stat().st_size
+# Once every worker has returned its first batch (models loaded, pool started): the documents
+# done after that, over the time they took.
+first = min(len(finished) - 1, runner.stage("analyse").batch_size * int(sys.argv[3]))
+steady = (len(finished) - first) / max(1e-9, finished[-1] - finished[first - 1])
 print(json.dumps({"documents": done, "seconds": seconds, "start_s": ready - started,
                   "steady_docs_per_s": steady,
                   "segments": counts["segments"], "bytes": size}))
