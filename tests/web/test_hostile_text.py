@@ -40,3 +40,12 @@ def test_an_unknown_url_is_the_workbench_s_own_404(tmp_path):
     assert page.status_code == 404 and "<html" in page.text.lower()
     assert "no page at /no/such/page" in page.text and '{"detail"' not in page.text
     assert data.status_code == 404 and data.json()["error"].startswith("no page at")
+
+
+def test_publication_times_keep_their_time_of_day():
+    from overheard.web.templating import moment
+
+    assert moment("2025-03-06T09:05:00+00:00") == "2025-03-06 09:05"
+    assert moment("2025-03-06T00:00:00") == "2025-03-06"  # a date without a time
+    assert moment("2025-03-06") == "2025-03-06"
+    assert moment(None) == ""

@@ -45,6 +45,19 @@ def day(iso: str | None) -> str:
     return iso[:10] if iso else ""
 
 
+def moment(iso: str | None) -> str:
+    """A publication time as analysts write it: the date, and the time of day (UTC) where the
+    source gave one ("2025-03-06 09:05"); cutting every time to its date hid which of two
+    same-day statements came first."""
+    if not iso:
+        return ""
+    date, _, rest = iso.partition("T")
+    clock = rest[:5]
+    if not clock or clock == "00:00" and rest[5:8] in ("", ":00"):
+        return date
+    return f"{date} {clock}"
+
+
 def outbound(url: str | None) -> str | None:
     """A URL that is safe to put in ``href``: http(s) only. A ``javascript:`` or ``data:`` link
     in a hostile report comes back as None and is shown as text, never as a link."""
@@ -86,6 +99,7 @@ def install(env: Environment) -> None:
     env.finalize = shown
     env.filters["clock"] = clock
     env.filters["day"] = day
+    env.filters["moment"] = moment
     env.filters["outbound"] = outbound
     env.filters["number"] = number
     env.filters["act_verb"] = act_verb
