@@ -49,3 +49,19 @@ def test_publication_times_keep_their_time_of_day():
     assert moment("2025-03-06T00:00:00") == "2025-03-06"  # a date without a time
     assert moment("2025-03-06") == "2025-03-06"
     assert moment(None) == ""
+
+
+def test_an_untitled_document_is_named_by_its_file(tmp_path):
+    deep = tmp_path / "cases" / "incoming" / "2024"
+    deep.mkdir(parents=True)
+    (deep / "report.txt").write_text("Drones struck a bridge near Kursk.\n")
+    with Case.open(tmp_path / "case") as case:
+        Ingestor(case, Settings(languages=("en",))).ingest([deep / "report.txt"])
+        with TestClient(
+            create_app(case, process_uploads=False), base_url="http://127.0.0.1"
+        ) as client:
+            listing = client.get("/documents").text
+            page = client.get("/documents/1").text
+    assert ">report.txt</a>" in listing
+    assert "<h1>report.txt <span" in page
+    assert str(deep) in page  # the path it was seen under is still shown

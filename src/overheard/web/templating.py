@@ -58,6 +58,14 @@ def moment(iso: str | None) -> str:
     return f"{date} {clock}"
 
 
+def filename(path: str | None) -> str:
+    """The last part of a path: an untitled document is named by its file, not by the
+    absolute path it was ingested from (that stays in its "seen as")."""
+    if not path:
+        return ""
+    return path.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1] or path
+
+
 def outbound(url: str | None) -> str | None:
     """A URL that is safe to put in ``href``: http(s) only. A ``javascript:`` or ``data:`` link
     in a hostile report comes back as None and is shown as text, never as a link."""
@@ -100,6 +108,7 @@ def install(env: Environment) -> None:
     env.filters["clock"] = clock
     env.filters["day"] = day
     env.filters["moment"] = moment
+    env.filters["filename"] = filename
     env.filters["outbound"] = outbound
     env.filters["number"] = number
     env.filters["act_verb"] = act_verb
