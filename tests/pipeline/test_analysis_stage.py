@@ -97,7 +97,11 @@ def test_transcript_utterances_are_direct_statements(case, settings, samples):
         doc = s.scalars(select(Document)).one()
         doc.status = "transcribed"  # as the speech stage leaves it
         for i, (speaker, text) in enumerate(
-            [("A", "Где батальон К? Командир сказал ждать в Судже."), ("B", "Не знаю.")]
+            [
+                ("A", "Где батальон К? Командир сказал ждать в Судже."),
+                ("B", "Не знаю, где он сейчас."),
+                ("A", "Да."),
+            ]
         ):
             s.add(Segment(document_id=doc.id, idx=i, start_s=i * 3.0, end_s=i * 3.0 + 2.5,
                           speaker=speaker, language="ru", text=text))  # fmt: skip
@@ -108,8 +112,10 @@ def test_transcript_utterances_are_direct_statements(case, settings, samples):
         utterance_level = [
             st for st in sts if st.speaker_text and st.speaker_text.startswith("Speaker")
         ]
+        # «Да.» says nothing to record: no statement of its own.
         assert [st.speaker_text for st in utterance_level] == ["Speaker A", "Speaker B"]
         assert utterance_level[0].start_s == 0.0 and utterance_level[1].end_s == 5.5
+        assert [st.act for st in utterance_level] == ["assert", "assert"]
         for m in s.scalars(select(Mention)):
             seg = s.get(Segment, m.segment_id)
             assert seg.text[m.start_char : m.end_char] == m.text

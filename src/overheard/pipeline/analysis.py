@@ -37,6 +37,7 @@ from overheard.store.schema import (
     Segment,
     Statement,
 )
+from overheard.text.statements.utterance import utterance_act
 
 
 @dataclass(frozen=True)
@@ -385,15 +386,17 @@ def _store(
             )
         )  # fmt: skip
         counts["mentions"] += 1
-    if utterance is not None:
-        text = utterance.text.strip()
+    own = utterance_act(utterance.text, result.lang) if utterance is not None else None
+    if utterance is not None and own is not None:
+        # The speaker's own line, when it says something («Да», «Мы,» do not), with its act
+        # by the text rules (text/statements/utterance.py).
         rows[Statement].append(
             dict(
                 document_id=doc.id, segment_id=utterance.id,
                 speaker_text=f"Speaker {utterance.speaker}" if utterance.speaker else None,
-                act="question" if text.endswith("?") else "assert", content=utterance.text,
+                act=own.act, content=utterance.text,
                 content_start=0, content_end=len(utterance.text), start_s=utterance.start_s,
-                end_s=utterance.end_s, direct=True, hedged=False, hedges=[],
+                end_s=utterance.end_s, direct=True, hedged=own.hedged, hedges=own.hedges,
                 confidence=utterance.confidence, run_id=run_id,
             )
         )  # fmt: skip
