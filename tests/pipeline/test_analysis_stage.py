@@ -120,3 +120,22 @@ def test_transcript_utterances_are_direct_statements(case, settings, samples):
             seg = s.get(Segment, m.segment_id)
             assert seg.text[m.start_char : m.end_char] == m.text
         assert "батальон К" in set(s.scalars(select(Mention.normal)))
+
+
+def test_names_the_asr_was_unsure_of_are_no_mentions(case, settings, samples):
+    Ingestor(case, settings, workers=1).ingest([samples / "intercepts" / "call_05.ogg"])
+    text = "Кэмандир сказал, что Петренко будет в Судже."
+    words = [[0.0, 0.5, " Кэмандир", 0.21], [0.5, 0.9, " сказал,", 0.95], [0.9, 1.0, " что", 0.99],
+             [1.0, 1.5, " Петренко", 0.82], [1.5, 1.7, " будет", 0.97], [1.7, 1.8, " в", 0.99],
+             [1.8, 2.3, " Судже.", 0.9]]  # fmt: skip
+    with case.session() as s:
+        doc = s.scalars(select(Document)).one()
+        doc.status = "transcribed"
+        s.add(Segment(document_id=doc.id, idx=0, start_s=0.0, end_s=2.3, speaker="A",
+                      language="ru", text=text, meta={"words": words}))  # fmt: skip
+    (outcome,) = _runner(case).run(["analyse"]).outcomes["analyse"]
+    with case.reader() as s:
+        found = {m.text for m in s.scalars(select(Mention))}
+    # natasha reads «Кэмандир» as a person; Whisper gave it 0.21: it is dropped, and counted.
+    assert "Петренко" in found and "Судже" in found and "Кэмандир" not in found
+    assert outcome.counts["unsure names"] == 1

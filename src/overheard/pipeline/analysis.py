@@ -337,6 +337,37 @@ def _entity_ids(
     return [e.id for e in entities]
 
 
+# A name Whisper was unsure of (mean word probability below this) is not a mention: ASR
+# junk such as «Привидел» or «Кэмандир» had become people. On the bundled calls real names
+# sit at 0.6-0.9 («Серега» .83, «Петренка» .68), junk below 0.5.
+MIN_WORD_PROBABILITY = 0.5
+
+
+def _word_confidence(utterance: Segment) -> Callable[[int, int], float]:
+    """For an utterance with Whisper's word probabilities (``meta["words"]``: start, end,
+    word, probability), the mean probability of the words a character span of its text
+    overlaps (1.0 where none are known)."""
+    text = utterance.text
+    spans: list[tuple[int, int, float]] = []
+    pos = 0
+    for word in (utterance.meta or {}).get("words") or []:
+        try:
+            surface, probability = str(word[2]).strip(), float(word[3])
+        except (IndexError, TypeError, ValueError):
+            continue
+        at = text.find(surface, pos) if surface else -1
+        if at < 0:
+            continue
+        spans.append((at, at + len(surface), probability))
+        pos = at + len(surface)
+
+    def mean(start: int, end: int) -> float:
+        found = [p for a, b, p in spans if a < end and start < b]
+        return sum(found) / len(found) if found else 1.0
+
+    return mean
+
+
 def _store(
     s: Session,
     doc: Document,
@@ -352,7 +383,11 @@ def _store(
     entity_ids = _entity_ids(s, cache, result.entities, keys, result.lang, run_id)
     rows: dict[type, list[dict[str, Any]]] = {Mention: [], Statement: [], Event: []}
     places = {p.mention: p for p in result.places}
+    heard = _word_confidence(utterance) if utterance is not None else None
     for i, m in enumerate(result.mentions):
+        if heard is not None and heard(m.start, m.end) < MIN_WORD_PROBABILITY:
+            counts["unsure names"] = counts.get("unsure names", 0) + 1
+            continue  # the ASR was unsure of these words: «Кэмандир» is no one
         seg = segment_of(m.start)
         place = places.get(i)
         if place is not None and place.best is not None and m.entity is not None:
