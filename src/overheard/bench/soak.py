@@ -150,11 +150,12 @@ def run(
         if first.returncode != 0:
             raise RuntimeError(f"the first ingest failed: {first.stderr.decode()[-500:]}")
         port = _free_port()
+        server_log = (base_dir / "server.log").open("wb")  # a pipe nobody reads would fill
         server = subprocess.Popen(
             _cli(case, "serve", "--port", str(port)),
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=server_log,
         )
         base = f"http://127.0.0.1:{port}"
         started = time.monotonic()
@@ -180,6 +181,10 @@ def run(
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+            server_log.close()
+        if tally.server_errors:
+            tail = (base_dir / "server.log").read_text(errors="replace")[-3000:]
+            tally.server_errors.append(f"server log: {tail}")
         elapsed = time.monotonic() - started
         checks = _check(case, corpus, tally)
         checks["final_ingest_exit"] = final.returncode
@@ -212,9 +217,9 @@ def _churn(
     tally: Tally,
 ) -> None:
     """Two ingests of overlapping random batches and a list or search at any time; every
-    ~3 s one running CLI process (most often an ingest) is killed with SIGKILL."""
+    3-10 s one running CLI process (most often an ingest) is killed with SIGKILL."""
     running: dict[subprocess.Popen[bytes], tuple[str, list[Path]]] = {}
-    next_kill = time.monotonic() + rng.uniform(1, 5)
+    next_kill = time.monotonic() + rng.uniform(3, 10)
     while time.monotonic() < deadline or running:
         for proc, (kind, batch) in list(running.items()):
             code = proc.poll()
@@ -262,7 +267,7 @@ def _churn(
                 if victim.poll() is None:
                     victim.send_signal(signal.SIGKILL)
                     tally.kills += 1
-                next_kill = time.monotonic() + rng.uniform(1, 5)
+                next_kill = time.monotonic() + rng.uniform(3, 10)
         time.sleep(0.05)
 
 
