@@ -337,10 +337,23 @@ def _entity_ids(
     return [e.id for e in entities]
 
 
-# A name Whisper was unsure of (mean word probability below this) is not a mention: ASR
-# junk such as «Привидел» or «Кэмандир» had become people. On the bundled calls real names
-# sit at 0.6-0.9 («Серега» .83, «Петренка» .68), junk below 0.5.
-MIN_WORD_PROBABILITY = 0.5
+# A name Whisper was guessing (mean word probability below this) is not a mention. A weak
+# signal, measured on the bundled calls: the junk people natasha found there were heard at
+# .59-.84 («Кэмандир», «Привидел», «Разбирайся»), misheard real names at .33-.83 («Олегу»,
+# «Сакол» for the call sign Сокол, «Петренка»), so only a guess is dropped; the verb rule
+# (``_verb_as_person``) catches most of the junk.
+MIN_WORD_PROBABILITY = 0.3
+
+
+def _verb_as_person(m: Any, lang: str) -> bool:
+    """A one-word "person" in a transcript whose likeliest reading is a verb: Whisper
+    capitalises a line's first word («Разбирайся сам», «Привидел» for «Ты видел»)."""
+    if m.label != "PERSON" or " " in m.text.strip() or lang not in ("ru", "uk"):
+        return False
+    from overheard.text import morph
+
+    best = morph.parses(m.text.strip(), lang)[:1]
+    return bool(best) and best[0].tag.POS in ("VERB", "INFN", "GRND", "PRTF", "PRTS")
 
 
 def _word_confidence(utterance: Segment) -> Callable[[int, int], float]:
@@ -385,9 +398,11 @@ def _store(
     places = {p.mention: p for p in result.places}
     heard = _word_confidence(utterance) if utterance is not None else None
     for i, m in enumerate(result.mentions):
-        if heard is not None and heard(m.start, m.end) < MIN_WORD_PROBABILITY:
+        if heard is not None and (
+            heard(m.start, m.end) < MIN_WORD_PROBABILITY or _verb_as_person(m, result.lang)
+        ):
             counts["unsure names"] = counts.get("unsure names", 0) + 1
-            continue  # the ASR was unsure of these words: «Кэмандир» is no one
+            continue  # the ASR's guess or a verb it capitalised: no one
         seg = segment_of(m.start)
         place = places.get(i)
         if place is not None and place.best is not None and m.entity is not None:
