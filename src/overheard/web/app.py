@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -108,7 +109,7 @@ def create_app(
         # workbench's error page, or its JSON for a .json URL, not a bare {"detail": ...}.
         if exc.status_code == 404:
             return error_response(request, 404, f"no page at {request.url.path}")
-        return error_response(request, exc.status_code, str(exc.detail))
+        return await http_exception_handler(request, exc)  # 405 keeps its Allow header
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
