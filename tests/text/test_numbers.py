@@ -60,3 +60,11 @@ def test_search_alternatives_are_search_tokens() -> None:
     assert out[1][0] == 2
     assert ["сто", "сорок", "п", "ять"] in out[1][1]  # split at the apostrophe, as FTS does
     assert search_alternatives(["сорок", "два"]) == {0: (2, [["42"]])}
+
+
+def test_digits_of_other_scripts_are_no_numbers_to_spell() -> None:
+    from overheard.text.numbers import alternatives, search_alternatives
+
+    # str.isdigit() holds for these, int() refuses them: a query must not crash on them.
+    assert set(search_alternatives(["²", "٣", "42"])) == {2}
+    assert [form for form, _ in alternatives("в ² и 42 и ٣")] == ["42"]

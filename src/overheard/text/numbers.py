@@ -183,7 +183,7 @@ def alternatives(text: str) -> Iterator[tuple[str, list[str]]]:
     i = 0
     while i < len(words):
         word = words[i]
-        if word.isdigit() and len(word) <= 6:
+        if _ascii_digits(word):
             forms = {spell(int(word), lang) for lang in LANGUAGES}
             yield word, sorted(forms)
             i += 1
@@ -202,10 +202,15 @@ def search_alternatives(words: list[str]) -> dict[int, tuple[int, list[list[str]
     for start, end, value in read_numbers(words):
         out[start] = (end, [[str(value)]])
     for i, word in enumerate(words):
-        if word.isdigit() and len(word) <= 6:
+        if _ascii_digits(word):
             forms = sorted({spell(int(word), lang) for lang in LANGUAGES})
             out[i] = (i + 1, [_TOKEN_WORD.findall(form) for form in forms])
     return out
+
+
+def _ascii_digits(word: str) -> bool:
+    """0-9 only, at most six: str.isdigit() also holds for «²» or «٣», which int() refuses."""
+    return word.isascii() and word.isdigit() and len(word) <= 6
 
 
 # Search tokens split at apostrophes as FTS5's unicode61 and PostgreSQL's parser do.
