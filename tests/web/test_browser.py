@@ -283,6 +283,12 @@ def test_claims_page_board_and_evidence(page: Any, board_server: str, board_case
     page.locator("#asserting .board-line a.evidence").nth(2).click()
     page.wait_for_url(f"**/documents/{board_case.call}?t=12.50*")
     wait_until(page, "Math.abs(document.getElementById('player').currentTime - 12.5) < 0.3")
+    # Its line outlined, and below the sticky player, not under it.
+    line = page.locator("#record .line.target")
+    assert line.count() == 1 and float(line.get_attribute("data-start") or 0) <= 12.5
+    below = "document.querySelector('#record .line.target').getBoundingClientRect().top"
+    player = "document.getElementById('player').getBoundingClientRect().bottom"
+    assert page.evaluate(f"{below} >= {player} - 4")
     shot(page, "14-evidence-call")
 
 

@@ -71,12 +71,24 @@
       var t = parseFloat(new URLSearchParams(window.location.search).get("t"));
       if (!isNaN(t)) seek(t, false);
     }
-    var hash = window.location.hash;
-    if (hash.indexOf("#segment-") === 0) {
-      var target = document.getElementById(hash.slice(1));
-      if (target) target.classList.add("target");
-    }
+    markTarget();
   }
+
+  // The line a link points at (#segment-N, or #statement-N: an anchor inside its line) is
+  // outlined, on arrival and when a link on the page jumps to another.
+  function markTarget() {
+    var hash = window.location.hash;
+    if (hash.indexOf("#segment-") !== 0 && hash.indexOf("#statement-") !== 0) return;
+    var target = document.getElementById(hash.slice(1));
+    var line = target && (target.classList.contains("line") ? target : target.closest(".line"));
+    if (!line) return;
+    document.querySelectorAll(".line.target").forEach(function (old) {
+      old.classList.remove("target");
+    });
+    line.classList.add("target");
+  }
+
+  window.addEventListener("hashchange", markTarget);
 
   // htmx replaced the reading view (the masking switch): the current line is found anew.
   document.addEventListener("htmx:afterSwap", function () {
