@@ -56,7 +56,7 @@ def test_importing_overheard_seals_the_environment():
 
 
 def test_onnxruntime_queues_no_telemetry(tmp_path):
-    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxruntime", reason="speech extra not installed (no onnxruntime)")
     env = _guarded_env(tmp_path)
     code = (
         "import overheard, onnxruntime, os\n"

@@ -31,7 +31,22 @@ def test_click_does_not_judge_readability(tmp_path, monkeypatch):
     assert "not readable" not in result.output
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads all")
+def test_a_path_that_cannot_be_opened_is_a_failure_among_the_rest(tmp_path):
+    # As root too: a dangling link cannot be opened by anyone.
+    good = tmp_path / "good.txt"
+    good.write_text("Drones struck a bridge near Kursk, the ministry said.")
+    dangling = tmp_path / "gone.txt"
+    dangling.symlink_to(tmp_path / "nowhere.txt")
+    result = _ingest(tmp_path, good, dangling)
+    assert result.exit_code == 0, result.output
+    assert "1 new" in result.output and "gone.txt" in result.output
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="running as root: chmod 0 cannot make a file unreadable to root, so there is no "
+    "unreadable file to give (the dangling-link test above covers the same path as root)",
+)
 def test_an_unreadable_file_and_folder_are_failures_among_the_rest(tmp_path):
     good = tmp_path / "good.txt"
     good.write_text("Drones struck a bridge near Kursk, the ministry said.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("fastapi")
+pytest.importorskip("fastapi", reason="web extra not installed")
 
 from fastapi.testclient import TestClient  # noqa: E402
 

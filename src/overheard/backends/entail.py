@@ -20,7 +20,7 @@ from typing import Any
 
 from overheard.backends.http import BackendError, post_json
 from overheard.backends.settings import BackendSettings
-from overheard.backends.translators import auth, chat_content, chat_url
+from overheard.backends.translators import auth, chat_content, chat_url, folder_identity
 from overheard.errors import NotAvailable
 
 
@@ -123,11 +123,7 @@ class OnnxEntailer(Entailer):
 
     @property
     def model(self) -> str:
-        try:
-            stat = (self.folder / "model.onnx").stat()
-        except OSError:
-            return self.folder.name or "-"
-        return f"{self.folder.name}@{stat.st_size}-{int(stat.st_mtime)}"
+        return folder_identity(self.folder, "model.onnx")
 
     def unavailable(self) -> str | None:
         if not self.settings.model:

@@ -16,6 +16,7 @@ model. Each answers ``translate(pieces)`` with one rendering per piece, in order
 
 from __future__ import annotations
 
+import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -74,6 +75,16 @@ class Translator(ABC):
     @abstractmethod
     def translate(self, pieces: Sequence[Piece], recording: str | None = None) -> list[str]:
         """One rendering in ``self.target`` per piece, in order."""
+
+
+def folder_identity(folder: Path, weights: str) -> str:
+    """A local model folder as a model id: its name and its weights' size and time, an
+    identity that changes with the weights without hashing gigabytes."""
+    try:
+        stat = (folder / weights).stat()
+    except OSError:
+        return folder.name or "-"
+    return f"{folder.name}@{stat.st_size}-{int(stat.st_mtime)}"
 
 
 def language_name(code: str | None) -> str:
@@ -246,13 +257,7 @@ class CTranslate2Translator(Translator):
 
     @property
     def model(self) -> str:
-        """The folder's name and its weights' size and time: identity without hashing GBs."""
-        weights = self.folder / "model.bin"
-        try:
-            stat = weights.stat()
-        except OSError:
-            return self.folder.name or "-"
-        return f"{self.folder.name}@{stat.st_size}-{int(stat.st_mtime)}"
+        return folder_identity(self.folder, "model.bin")
 
     @property
     def nllb(self) -> bool:
@@ -338,18 +343,17 @@ class WhisperTranslator(Translator):
         super().__init__(settings)
         self.asr_model = asr_model or settings.model
         self._model: Any = None
-        self._info: Any = None
 
     @property
     def model(self) -> str:
-        from overheard.speech.models import resolve_model
+        """Named without joining or hashing it (listing the stages must not read 145 MB):
+        the packaged model by its known hash, a local folder by its name and weights."""
+        chosen = self.asr_model or os.environ.get("OVERHEARD_ASR_MODEL")
+        if chosen:
+            return folder_identity(Path(chosen).expanduser(), "model.bin")
+        from overheard.speech.models import DEFAULT_MODEL_NAME, DEFAULT_MODEL_SHA256
 
-        if self._info is None:
-            try:
-                self._info = resolve_model(self.asr_model)
-            except Exception:  # noqa: BLE001 - the state is shown, the error comes at load
-                return str(self.asr_model or "whisper-base")
-        return f"{self._info.name}@{self._info.sha256[:12]}"
+        return f"{DEFAULT_MODEL_NAME}@{DEFAULT_MODEL_SHA256[:12]}"
 
     def unavailable(self) -> str | None:
         if self.target != "en":
@@ -367,8 +371,8 @@ class WhisperTranslator(Translator):
 
         from overheard.speech.models import resolve_model
 
-        self._info = resolve_model(self.asr_model)
-        self._model = WhisperModel(str(self._info.path), device="cpu", compute_type="int8")
+        info = resolve_model(self.asr_model)
+        self._model = WhisperModel(str(info.path), device="cpu", compute_type="int8")
 
     def translate(self, pieces: Sequence[Piece], recording: str | None = None) -> list[str]:
         """Utterances next to each other (same language and channel, together under Whisper's

@@ -16,11 +16,18 @@ The dev split is the one to report; train is there to look at while developing.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from overheard.eval.scoring import PRF, main, print_table, skipped
+from overheard.eval.scoring import (
+    PRF,
+    OverlapPRF,
+    add_exact,
+    add_overlap,
+    main,
+    print_table,
+    skipped,
+)
 
 ROLES = ("Source", "Cue", "Content")
 ANCHOR = {"Content": 0.523}
@@ -62,38 +69,6 @@ def articles(split_dir: Path, limit: int | None) -> list[tuple[str, Path]]:
     return out
 
 
-@dataclass
-class OverlapPRF:
-    """Precision over predicted spans that touch a gold span, recall over gold spans touched."""
-
-    predicted_hit: int = 0
-    predicted: int = 0
-    gold_hit: int = 0
-    gold: int = 0
-
-    def add(self, predicted_hit: int, predicted: int, gold_hit: int, gold: int) -> None:
-        self.predicted_hit += predicted_hit
-        self.predicted += predicted
-        self.gold_hit += gold_hit
-        self.gold += gold
-
-    def as_dict(self) -> dict[str, float]:
-        p = self.predicted_hit / self.predicted if self.predicted else 0.0
-        r = self.gold_hit / self.gold if self.gold else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return {
-            "precision": round(p, 4),
-            "recall": round(r, 4),
-            "f1": round(f, 4),
-            "gold": self.gold,
-            "predicted": self.predicted,
-        }
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def score_split(items: list[tuple[str, Path]]) -> dict[str, Any]:
     from overheard.text.entities import extract_mentions, parse_en
     from overheard.text.statements import extract_statements
@@ -115,15 +90,8 @@ def score_split(items: list[tuple[str, Path]]) -> dict[str, Any]:
         for role in ROLES:
             g = {_trim(text, *s) for s in gold[role]}
             p = {_trim(text, *s) for s in predicted[role]}
-            exact[role].tp += len(g & p)
-            exact[role].fp += len(p - g)
-            exact[role].fn += len(g - p)
-            loose[role].add(
-                sum(1 for s in p if any(_overlap(s, x) for x in g)),
-                len(p),
-                sum(1 for s in g if any(_overlap(s, x) for x in p)),
-                len(g),
-            )
+            add_exact(exact[role], g, p)
+            add_overlap(loose[role], g, p)
     seconds = time.perf_counter() - started
     out: dict[str, Any] = {"articles": len(items), "seconds": round(seconds, 1)}
     for role in ROLES:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,17 +35,24 @@ class PRF:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return _f1(self.precision, self.recall)
 
     def as_dict(self) -> dict[str, float]:
-        return {
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-            "gold": round(self.tp + self.fn, 1),
-            "predicted": round(self.tp + self.fp, 1),
-        }
+        return _as_dict(self, round(self.tp + self.fn, 1), round(self.tp + self.fp, 1))
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _as_dict(score: PRF | OverlapPRF, gold: float, predicted: float) -> dict[str, float]:
+    return {
+        "precision": round(score.precision, 4),
+        "recall": round(score.recall, 4),
+        "f1": round(score.f1, 4),
+        "gold": gold,
+        "predicted": predicted,
+    }
 
 
 def add_exact(score: PRF, gold: set[Any], predicted: set[Any]) -> None:
@@ -75,23 +82,16 @@ class OverlapPRF:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return _f1(self.precision, self.recall)
 
     def as_dict(self) -> dict[str, float]:
-        return {
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-            "gold": self.gold,
-            "predicted": self.predicted,
-        }
+        return _as_dict(self, self.gold, self.predicted)
 
 
-def add_overlap(score: OverlapPRF, gold: set[Any], predicted: set[Any]) -> None:
-    """Count (start, end, ...) spans into a relaxed score."""
+def add_overlap(score: OverlapPRF, gold: Collection[Any], predicted: Collection[Any]) -> None:
+    """Count (start, end, ...) spans into a relaxed score (each listed span once)."""
 
-    def touches(a: Any, others: set[Any]) -> bool:
+    def touches(a: Any, others: Collection[Any]) -> bool:
         return any(a[0] < b[1] and b[0] < a[1] for b in others)
 
     score.right += sum(1 for p in predicted if touches(p, gold))

@@ -245,8 +245,11 @@ class Writer:
 
     def _store_audio(self, read: FileRead) -> Outcome:
         assert read.sha is not None
-        return self._store_recording(
-            self.shown(read.path), None, read.sha, read.size, read.audio, title=read.path.stem
+        sha = read.sha
+        return self._again_on_conflict(
+            lambda: self._store_recording(
+                self.shown(read.path), None, sha, read.size, read.audio, title=read.path.stem
+            )
         )
 
     def _store_media(self, read: FileRead, item: MediaRead) -> Outcome:
@@ -265,19 +268,22 @@ class Writer:
                 reason = f"message {tg.get('message_id')} of {tg.get('chat')}: {reason}"
             blob_type = "application/octet-stream" if item.sha else None
             return self.fail(shown, part, item.sha, reason, blob_type, item.size)
-        return self._store_recording(
-            shown,
-            part,
-            item.sha,
-            item.size,
-            item.audio,
-            title=media.title or (media.path.stem if media.path else None),
-            published_at=media.published_at,
-            published_text=media.published_text,
-            source=media.source,
-            url=media.url,
-            meta=media.meta,
-            parent=media.parent,
+        sha = item.sha
+        return self._again_on_conflict(
+            lambda: self._store_recording(
+                shown,
+                part,
+                sha,
+                item.size,
+                item.audio,
+                title=media.title or (media.path.stem if media.path else None),
+                published_at=media.published_at,
+                published_text=media.published_text,
+                source=media.source,
+                url=media.url,
+                meta=media.meta,
+                parent=media.parent,
+            )
         )
 
     def _store_recording(
@@ -298,39 +304,6 @@ class Writer:
     ) -> Outcome:
         """A recording, with its item's metadata; ``parent`` is the external id of the
         document it belongs to (a voice note's message), which the two then name."""
-        return self._again_on_conflict(
-            lambda: self._store_recording_once(
-                shown,
-                part,
-                sha,
-                size,
-                info,
-                title=title,
-                published_at=published_at,
-                published_text=published_text,
-                source=source,
-                url=url,
-                meta=meta,
-                parent=parent,
-            )
-        )
-
-    def _store_recording_once(
-        self,
-        shown: str,
-        part: int | None,
-        sha: str,
-        size: int,
-        info: formats.AudioInfo | None,
-        *,
-        title: str | None,
-        published_at: datetime | None = None,
-        published_text: str | None = None,
-        source: str | None = None,
-        url: str | None = None,
-        meta: dict[str, Any] | None = None,
-        parent: str | None = None,
-    ) -> Outcome:
         with self.case.session() as s:
             existing = s.scalar(
                 select(Document.id).where(Document.blob_sha256 == sha, Document.part == 0)

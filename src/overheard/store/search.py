@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -254,22 +254,12 @@ def search(
             # Then read and highlight the page alone (in Python: FTS5's highlight() with the
             # page's ids still read every match of a common word, 0.6 s at 1M segments).
             ids = {row.id: row.score for row in page}
-            rows = conn.execute(
-                sql(
-                    f"""
-                    SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language,
-                           s.speaker, s.start_char, s.end_char, s.start_s, s.end_s
-                    FROM segments s JOIN documents d ON d.id = s.document_id
-                    WHERE s.id IN ({", ".join(str(int(i)) for i in ids)})
-                    """
-                )
-            ).all()
+            by_id = _read_page(conn, ids)
     except Exception as exc:  # FTS5 syntax errors surface as OperationalError
         message = str(getattr(exc, "orig", exc))
         if "fts5" in message or "syntax" in message or "no such column" in message:
             raise OverheardError(f"cannot parse search query {query!r}: {message}") from None
         raise
-    by_id = {row.id: row for row in rows}
     # Highlight the quoted terms (not FTS5's OR between a number's forms).
     terms = match if raw else " ".join(re.findall(r'"([^"]*)"', match))
     words = set(_WORD.findall(terms.lower()))
@@ -278,6 +268,22 @@ def search(
         for i, score in ids.items()
         if i in by_id
     ]
+
+
+def _read_page(conn: Any, ids: Iterable[int]) -> dict[int, Any]:
+    """The rows of a ranked page's segments (with their document's title and kind), by id."""
+    listed = ", ".join(str(int(i)) for i in ids) or "NULL"
+    rows = conn.execute(
+        sql(
+            f"""
+            SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language, s.speaker,
+                   s.start_char, s.end_char, s.start_s, s.end_s
+            FROM segments s JOIN documents d ON d.id = s.document_id
+            WHERE s.id IN ({listed})
+            """
+        )
+    ).all()
+    return {row.id: row for row in rows}
 
 
 def _word_spans(text: str, words: set[str]) -> list[tuple[int, int]]:
@@ -375,17 +381,7 @@ def _search_postgres(
                 params,
             ).all()
             ids = {row.id: row.score for row in page}
-            rows = conn.execute(
-                sql(
-                    f"""
-                    SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language,
-                           s.speaker, s.start_char, s.end_char, s.start_s, s.end_s
-                    FROM segments s JOIN documents d ON d.id = s.document_id
-                    WHERE s.id IN ({", ".join(str(int(i)) for i in ids) or "NULL"})
-                    """
-                )
-            ).all()
-            by_id = {row.id: row for row in rows}
+            by_id = _read_page(conn, ids)
             found = [SimpleNamespace(**by_id[i]._mapping, score=sc) for i, sc in ids.items()]
     except Exception as exc:
         message = str(getattr(exc, "orig", exc)).splitlines()[0]
