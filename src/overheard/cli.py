@@ -1737,7 +1737,12 @@ def bench_scale(
 @click.option("--minutes", default=10.0, show_default=True, type=click.FloatRange(0.1, 600))
 @click.option("--seed", default=7, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-def bench_soak(minutes: float, seed: int, as_json: bool) -> None:
+@click.option(
+    "--keep-log",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where the server's log is kept if it answers a 5xx (default: the temp folder).",
+)
+def bench_soak(minutes: float, seed: int, as_json: bool, keep_log: Path | None) -> None:
     """The workbench and the CLI on one case at once: 'overheard serve' answering requests
     while overlapping ingests, list and search run and are killed with SIGKILL at random;
     then the case is checked (integrity, nothing lost or duplicated, every original, no 5xx).
@@ -1749,7 +1754,7 @@ def bench_soak(minutes: float, seed: int, as_json: bool) -> None:
     """
     from overheard.bench.soak import format_result, run
 
-    result = run(minutes, seed)
+    result = run(minutes, seed, keep_log=keep_log)
     click.echo(json.dumps(result, indent=2) if as_json else format_result(result))
     if not result["ok"]:
         sys.exit(1)

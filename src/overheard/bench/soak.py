@@ -15,6 +15,10 @@ user does after a killed run) and the case is checked:
   there before the final run;
 - every original is present and matches its hash; no temporary file of a dead writer is left;
 - the server, never restarted, answered every request without a 5xx and lists every document.
+
+Whenever the server answers a 5xx its log (stderr, with uvicorn's tracebacks) is kept outside
+the soak's temporary folder, and each distinct traceback is summarised (its exception, the last
+overheard frame, how many times) in the result: a 500 is worth nothing without its cause.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import hashlib
 import json
 import os
 import random
+import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -34,7 +40,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +64,7 @@ class Tally:
     commands_failed: list[str] = field(default_factory=list)
     kills: int = 0
     reported_done: set[str] = field(default_factory=set)  # files an ingest that exited 0 read
+    started: float = field(default_factory=time.monotonic)
 
 
 def _corpus(folder: Path, count: int, rng: random.Random) -> list[Path]:
@@ -104,7 +113,8 @@ def _get(url: str, tally: Tally, lock: threading.Lock) -> Any:
     with lock:
         tally.requests += 1
         if status >= 500:
-            tally.server_errors.append(f"{url}: {status} {body[:200]!r}")
+            at = time.monotonic() - tally.started
+            tally.server_errors.append(f"{url}: {status} at {at:.0f} s {body[:200]!r}")
     if status == 200 and url.split("?")[0].endswith(".json"):
         return json.loads(body)
     return None
@@ -133,10 +143,49 @@ def _wait_for(url: str, seconds: float) -> None:
     raise RuntimeError(f"the server did not answer {url} within {seconds:.0f} s")
 
 
+_GROUPED = re.compile(r"^\s*\| ?")
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)')
+
+
+def tracebacks(log: str) -> list[str]:
+    """Each distinct traceback in a server log, most frequent first: its exception line, the
+    innermost frame in overheard's own code (where to look), and how many times it came."""
+    seen: Counter[str] = Counter()
+    for block in log.split("Traceback (most recent call last):")[1:]:
+        frame, exception = "", ""
+        for line in block.splitlines()[1:]:
+            line = _GROUPED.sub("", line)  # an exception group's "  | " margin
+            match = _FRAME.match(line)
+            if match and "/overheard/" in match["file"]:
+                short = match["file"].split("/overheard/", 1)[1]
+                frame = f"overheard/{short}:{match['line']} in {match['func']}"
+            elif line and not line[0].isspace() and not line.startswith("+"):
+                exception = line.strip()[:300]
+                break
+        seen[f"{exception} [{frame or 'no overheard frame'}]"] += 1
+    return [f"{n} x {summary}" for summary, n in seen.most_common()]
+
+
+def _keep_log(log: Path, keep: Path | None) -> Path:
+    """The server's log, copied where it outlives the soak's temporary folder."""
+    if keep is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        keep = Path(tempfile.gettempdir()) / f"overheard-soak-server-{stamp}-{os.getpid()}.log"
+    keep.parent.mkdir(parents=True, exist_ok=True)
+    if log.resolve() != keep.resolve():
+        shutil.copyfile(log, keep)
+    return keep
+
+
 def run(
-    minutes: float, seed: int = 7, files: int = 400, root: Path | None = None
+    minutes: float,
+    seed: int = 7,
+    files: int = 400,
+    root: Path | None = None,
+    keep_log: Path | None = None,
 ) -> dict[str, Any]:
-    """Soak a fresh case for ``minutes``; the figures and the checks as a dict."""
+    """Soak a fresh case for ``minutes``; the figures and the checks as a dict. The server's
+    log is kept (at ``keep_log``, else in the temporary folder) whenever it answered a 5xx."""
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="overheard-soak-") as tmp:
         base_dir = root or Path(tmp)
@@ -158,7 +207,7 @@ def run(
             stderr=server_log,
         )
         base = f"http://127.0.0.1:{port}"
-        started = time.monotonic()
+        started = tally.started = time.monotonic()
         try:
             _wait_for(f"{base}/documents.json", 120)
             stop = threading.Event()
@@ -182,14 +231,16 @@ def run(
                 server.kill()
                 server.wait()
             server_log.close()
-        if tally.server_errors:
-            tail = (base_dir / "server.log").read_text(errors="replace")[-3000:]
-            tally.server_errors.append(f"server log: {tail}")
+        errors_seen = len(tally.server_errors)
+        kept_log, causes = None, []
+        if errors_seen:
+            kept_log = _keep_log(base_dir / "server.log", keep_log)
+            causes = tracebacks(kept_log.read_text(errors="replace"))
         elapsed = time.monotonic() - started
         checks = _check(case, corpus, tally)
         checks["final_ingest_exit"] = final.returncode
         checks["server_lists_every_document"] = served_total == checks["documents"]
-        checks["server_errors"] = len(tally.server_errors)
+        checks["server_errors"] = errors_seen
         return {
             "minutes": round(elapsed / 60, 2),
             "files": len(corpus),
@@ -199,7 +250,10 @@ def run(
             "cli_commands": tally.commands,
             "kills": tally.kills,
             "checks": checks,
+            "server_log": str(kept_log) if kept_log else None,
+            "server_tracebacks": causes,
             "problems": [
+                *causes[:5],
                 *tally.server_errors[:5],
                 *tally.ingests_failed[:5],
                 *tally.commands_failed[:5],
@@ -341,6 +395,11 @@ def format_result(result: dict[str, Any]) -> str:
         f"{c['temporary_files_left']} temporary files left",
         "  " + ("OK" if result["ok"] else "FAILED: " + "; ".join(result["problems"])),
     ]
+    if result.get("server_log"):
+        lines.append(f"  server log kept: {result['server_log']}")
+        lines += [f"    {cause}" for cause in result["server_tracebacks"]] or [
+            "    (no traceback in it)"
+        ]
     return "\n".join(lines)
 
 
@@ -349,8 +408,9 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--keep-log", type=Path, help="where the server's log goes on a 5xx")
     args = parser.parse_args()
-    result = run(args.minutes, args.seed)
+    result = run(args.minutes, args.seed, keep_log=args.keep_log)
     print(json.dumps(result, indent=2) if args.json else format_result(result))
     sys.exit(0 if result["ok"] else 1)
 
