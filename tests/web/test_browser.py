@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -228,9 +230,88 @@ def test_upload_a_broken_file_shows_its_error(page: Any, server: str) -> None:
 
 def test_events_map_draws_outlines_and_pins(page: Any, server: str) -> None:
     page.goto(f"{server}/events")
-    wait_until(page, "document.getElementById('map').dataset.pins === '2'")
+    # Two events at Kursk: one marker, its badge counting both.
+    wait_until(page, "document.getElementById('map').dataset.pins === '1'")
     wait_until(page, "document.querySelectorAll('#map path').length > 100")
+    marker = page.locator("#map .map-cluster")
+    assert marker.count() == 1
+    assert marker.locator(".count").inner_text() == "2"
+    assert "2 events, 2 documents" in marker.locator(".label").inner_text()
     shot(page, "08-events")
+
+
+@pytest.fixture(scope="module")
+def samples_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The bundled reports through the real ``overheard ingest`` (stored, analysed: events
+    coded and their places resolved), served: several documents about the same few places."""
+    root = tmp_path_factory.mktemp("samples-case") / "case"
+    done = subprocess.run(
+        [sys.executable, "-m", "overheard.cli", "--case", str(root), "ingest",
+         str(SAMPLES / "reports")],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    case = Case.open(root, create=False)
+    try:
+        with serving(case) as url:
+            yield url
+    finally:
+        case.close()
+
+
+MARKERS = """() => Array.from(document.querySelectorAll('#map .map-cluster')).map(m => ({
+    count: Number(m.querySelector('.count').textContent),
+    label: m.querySelector('.label').textContent,
+    title: m.getAttribute('title'),
+}))"""
+
+
+def test_events_map_one_labelled_marker_per_place(page: Any, samples_server: str) -> None:
+    """Issue 10: the bundled reports' located events stood as 8 pins on top of each other on
+    2-3 places. Now a place is one marker, its badge the number of its events, its label the
+    place and how many events and documents; places too close to tell apart at this zoom share
+    one; zooming in separates them; a marker's popup lists its events with links."""
+    data = page.request.get(f"{samples_server}/events.json").json()
+    located = [e for e in data["events"] if e["location"]]
+    places = data["places"]
+    assert len(places) >= 2 and len(located) > len(places), (located, places)
+    assert sum(p["events"] for p in places) == len(located)
+    assert any(p["documents"] >= 2 for p in places), places  # one place named by two reports
+
+    page.goto(f"{samples_server}/events")
+    wait_until(page, "document.getElementById('map').dataset.pins !== undefined")
+    wait_until(page, "document.querySelectorAll('#map path').length > 100")
+    markers = page.evaluate(MARKERS)
+    assert len(markers) == int(page.evaluate("document.getElementById('map').dataset.pins"))
+    assert 1 <= len(markers) <= len(places) < len(located)
+    assert sum(m["count"] for m in markers) == len(located)  # every event counted once
+    for p in places:  # every place in exactly one marker, named on it
+        assert sum(p["name"] in m["title"].split(", ") for m in markers) == 1, (p, markers)
+    for m in markers:
+        lead = m["title"].split(", ")[0]
+        assert m["label"].startswith(lead) and f"{m['count']} event" in m["label"], m
+    shot(page, "08b-events-places")
+
+    # The popup of the marker with the most documents lists each of its events, linked.
+    busiest = max(range(len(markers)), key=lambda i: (markers[i]["count"], i))
+    page.locator("#map .map-cluster").nth(busiest).locator(".count").click()
+    popup = page.locator(".leaflet-popup-content .map-popup")
+    popup.wait_for()
+    links = popup.locator("a[href*='#event-']")
+    assert links.count() == markers[busiest]["count"]
+    assert all("/documents/" in links.nth(i).get_attribute("href") for i in range(links.count()))
+    names = popup.locator(".place a").all_inner_texts()
+    assert names == markers[busiest]["title"].split(", ")
+    shot(page, "08c-events-popup")
+
+    # At the closest zoom every place stands alone: as many markers as places.
+    page.keyboard.press("Escape")
+    while page.evaluate("Number(document.getElementById('map').dataset.zoom)") < 12:
+        zoom = page.evaluate("document.getElementById('map').dataset.zoom")
+        page.locator(".leaflet-control-zoom-in").click()
+        wait_until(page, f"document.getElementById('map').dataset.zoom !== '{zoom}'")
+    wait_until(page, f"document.querySelectorAll('#map .map-cluster').length === {len(places)}")
+    assert sorted(m["title"] for m in page.evaluate(MARKERS)) == sorted(p["name"] for p in places)
 
 
 def test_entity_page_with_pin(page: Any, server: str, rich) -> None:  # type: ignore[no-untyped-def]

@@ -231,8 +231,20 @@ def test_events_timeline_and_map_data(rich, client: TestClient) -> None:  # type
     assert [e["when"][:10] if e["when"] else None for e in data["events"]][0] == "2025-03-03"
     located = [e for e in data["events"] if e["location"]]
     assert len(located) == 2
+    # Two events at one place (Kursk, named in two documents): one place for the map, counted.
+    [kursk] = data["places"]
+    assert (
+        kursk["entity_id"] == f"entity:{rich.kursk}" and kursk["url"] == f"/entities/{rich.kursk}"
+    )
+    assert (kursk["events"], kursk["documents"]) == (2, 2)
+    assert sorted(kursk["event_ids"]) == sorted(e["id"] for e in located)
+    assert kursk["location"] == located[0]["location"]
     page = html(client, "/events")
     assert 'data-events="/events.json"' in page and "2025-03-03" in page
+    assert (
+        f'<a href="/entities/{rich.kursk}">{kursk["name"]}</a> <span class="muted">2 events, 2 documents'
+        in page
+    )
     dated = client.get("/events.json?date_from=2025-03-01&date_to=2025-03-04").json()
     assert dated["total"] == 1
 

@@ -20,6 +20,7 @@ from overheard.records import (
     DocumentRecord,
     EntityId,
     EntityRecord,
+    EventId,
     EventRecord,
     GeoPoint,
     MentionRecord,
@@ -388,6 +389,19 @@ class EventRow(EventRecord):
     url: str
 
 
+class EventPlace(Model):
+    """One resolved place of the listed events: what the map draws once, however many events
+    happened there."""
+
+    entity_id: EntityId
+    name: str
+    location: GeoPoint
+    events: int = Field(description="How many of the listed events are placed here")
+    documents: int = Field(description="How many documents those events come from")
+    event_ids: list[EventId] = Field(description="Those events, in the list's order")
+    url: str
+
+
 class EventsPage(Model):
     filters: dict[str, str]
     total: int
@@ -395,6 +409,9 @@ class EventsPage(Model):
     offset: int
     types: list[EventTypeCount]
     events: list[EventRow]
+    places: list[EventPlace] = Field(
+        description="The listed events' resolved places, most events first: one map marker each"
+    )
 
 
 # -------------------------------------------------------------------------------- upload

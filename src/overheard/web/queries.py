@@ -65,6 +65,7 @@ from overheard.web.pages import (
     EntityItem,
     EntityPage,
     EntityTypeCount,
+    EventPlace,
     EventRow,
     EventsPage,
     EventTypeCount,
@@ -914,13 +915,15 @@ def events(
             query.order_by(when.is_(None), when, Event.id).limit(limit).offset(offset)
         ).all()
         place_ids = {ev.place_entity_id for ev, _, _ in rows if ev.place_entity_id is not None}
-        points = {
-            i: GeoPoint(latitude=lat, longitude=lon)
-            for i, lat, lon in s.execute(
-                select(Entity.id, Entity.latitude, Entity.longitude).where(Entity.id.in_(place_ids))
+        points: dict[int, GeoPoint] = {}
+        names: dict[int, str] = {}
+        for i, name, lat, lon in s.execute(
+            select(Entity.id, Entity.name, Entity.latitude, Entity.longitude).where(
+                Entity.id.in_(place_ids)
             )
-            if lat is not None and lon is not None
-        }
+        ):
+            if lat is not None and lon is not None:
+                points[i], names[i] = GeoPoint(latitude=lat, longitude=lon), name
         ctx = Lookups(s)
         items = []
         for ev, title, when_value in rows:
@@ -950,7 +953,32 @@ def events(
             offset=offset,
             types=[EventTypeCount(type=t, events=c) for t, c in types],
             events=items,
+            places=_event_places([ev for ev, _, _ in rows], points, names),
         )
+
+
+def _event_places(
+    rows: Sequence[Event], points: dict[int, GeoPoint], names: dict[int, str]
+) -> list[EventPlace]:
+    """The located events grouped by their resolved place: eight events at two places are two
+    map markers with their counts, not eight pins on top of each other."""
+    placed: dict[int, list[Event]] = {}
+    for ev in rows:
+        if ev.place_entity_id in points:
+            placed.setdefault(ev.place_entity_id, []).append(ev)
+    places = [
+        EventPlace(
+            entity_id=f"entity:{i}",
+            name=names[i],
+            location=points[i],
+            events=len(evs),
+            documents=len({ev.document_id for ev in evs}),
+            event_ids=[f"event:{ev.id}" for ev in evs],
+            url=f"/entities/{i}",
+        )
+        for i, evs in placed.items()
+    ]
+    return sorted(places, key=lambda p: (-p.events, p.name))
 
 
 def _as_datetime(value: Any) -> datetime | None:
