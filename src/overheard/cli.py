@@ -915,6 +915,22 @@ def search(
     """
     from overheard.store.search import search as run_search
 
+    if not (translations or semantic) and state.database_url is None:
+        # A plain search of an SQLite case at the current schema reads the file directly.
+        from overheard.store.readonly import open_sqlite
+
+        db = open_sqlite(state.case_dir)
+        if db is not None:
+            from overheard.store.search import search_sqlite
+
+            try:
+                hits = search_sqlite(
+                    db, query, limit=limit, offset=offset, raw=raw, language=language, kind=kind
+                )
+            finally:
+                db.close()
+            _print_hits(query, hits, as_json)
+            return
     case = state.open_case()
     if translations:
         if raw or semantic:
@@ -936,6 +952,10 @@ def search(
         hits = run_search(
             case, query, limit=limit, offset=offset, raw=raw, language=language, kind=kind
         )
+    _print_hits(query, hits, as_json)
+
+
+def _print_hits(query: str, hits: list[Any], as_json: bool) -> None:
     if as_json:
         from overheard.records import SearchHit
 

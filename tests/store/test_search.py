@@ -84,3 +84,73 @@ def test_a_runaway_query_is_stopped_with_a_clear_error(tmp_path):
                 conn.execute(sql(endless)).scalar()
         # the connection is usable again, without the limit
         assert conn.execute(sql("SELECT 1")).scalar() == 1
+
+
+def test_the_read_only_path_finds_what_the_case_finds(filled):
+    """``overheard search`` reads an SQLite case at the current schema on a connection of its
+    own: the same hits, in the same order, as the search through the case's engine."""
+    from overheard.store.readonly import open_sqlite
+    from overheard.store.search import search_sqlite
+
+    db = open_sqlite(filled.root)
+    assert db is not None
+    try:
+        for query, filters in [
+            ("курск", {}),
+            ('"K Battalion"', {}),
+            ("Покровському", {"language": "uk"}),
+            ("troops", {"kind": "text", "limit": 3, "offset": 1}),
+        ]:
+            ours = search_sqlite(db, query, **filters)
+            theirs = search(filled, query, **filters)
+            assert ours and [h.as_record() for h in ours] == [h.as_record() for h in theirs]
+        with pytest.raises(OverheardError, match="cannot parse search query"):
+            search_sqlite(db, 'AND OR "', raw=True)
+        # read-only: nothing this connection runs can change the case
+        with pytest.raises(Exception, match="readonly"):
+            db.execute("DELETE FROM segments")
+    finally:
+        db.close()
+
+
+def test_the_read_only_path_steps_aside_for_any_other_case(tmp_path, filled):
+    """No file, another schema revision or not a database: None, so the command opens the
+    case the usual way (which migrates, refuses or says what is wrong)."""
+    import shutil
+    import sqlite3
+
+    from overheard.store.case import DB_NAME
+    from overheard.store.readonly import DB_NAME as READ_NAME
+    from overheard.store.readonly import open_sqlite
+    from overheard.store.revisions import revisions
+
+    assert READ_NAME == DB_NAME
+    assert open_sqlite(tmp_path / "nothing") is None
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / DB_NAME).write_bytes(b"not a database at all" * 100)
+    assert open_sqlite(tmp_path / "junk") is None
+    older = tmp_path / "older"
+    older.mkdir()
+    filled.engine.dispose()
+    shutil.copy(filled.root / DB_NAME, older / DB_NAME)
+    with sqlite3.connect(older / DB_NAME) as db:
+        db.execute("UPDATE alembic_version SET version_num = ?", (revisions()[-2],))
+    db.close()
+    assert open_sqlite(older) is None
+
+
+def test_a_plain_search_command_starts_without_sqlalchemy(filled):
+    """The command's start was 0.7 s, almost all of it SQLAlchemy's and the schema's import."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from overheard.cli import cli\n"
+        "try:\n"
+        f"    cli(['--case', {str(filled.root)!r}, 'search', 'курск'], standalone_mode=False)\n"
+        "finally:\n"
+        "    print('SQLALCHEMY' if 'sqlalchemy' in sys.modules else 'WITHOUT')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Курск" in done.stdout and done.stdout.strip().endswith("WITHOUT")

@@ -9,19 +9,18 @@ whose revision this code does not know was made by a newer overheard: opening it
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
+from overheard.store.revisions import MIGRATIONS, head_revision, is_newer, revisions
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).with_name("migrations")
-_REVISION = re.compile(r'^revision = "([^"]+)"$', re.MULTILINE)
+__all__ = ["MIGRATIONS", "alembic_config", "current_revision", "head_revision", "is_newer"]
+__all__ += ["revisions", "upgrade", "upgrade_needed"]
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -34,22 +33,6 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-@cache
-def revisions() -> tuple[str, ...]:
-    """Every revision this code knows, oldest first (the files are numbered in order; a test
-    checks the order against Alembic's own chain)."""
-    found = []
-    for path in sorted((MIGRATIONS / "versions").glob("[0-9]*.py")):
-        match = _REVISION.search(path.read_text(encoding="utf-8"))
-        if match:
-            found.append(match.group(1))
-    return tuple(found)
-
-
-def head_revision() -> str:
-    return revisions()[-1]
-
-
 def current_revision(engine: Engine) -> str | None:
     """The database's revision (None for a database without overheard's schema)."""
     with engine.connect() as conn:
@@ -60,11 +43,6 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade_needed(engine: Engine) -> bool:
     return current_revision(engine) != head_revision()
-
-
-def is_newer(revision: str | None) -> bool:
-    """Whether a database at ``revision`` was made by a newer overheard than this one."""
-    return revision is not None and revision not in revisions()
 
 
 def upgrade(engine: Engine) -> None:

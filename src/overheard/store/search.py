@@ -20,13 +20,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
-
-from sqlalchemy import text as sql
+from typing import TYPE_CHECKING, Any
 
 from overheard.errors import NotAvailable, OverheardError
-from overheard.store.case import Case
 from overheard.text.numbers import search_alternatives
+
+if TYPE_CHECKING:
+    from overheard.store.case import Case
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 SEARCH_TIMEOUT_S = float(os.environ.get("OVERHEARD_SEARCH_TIMEOUT", "20"))
@@ -175,20 +175,10 @@ def _spans(highlighted: str) -> list[tuple[int, int]]:
 
 
 @contextmanager
-def time_limited(conn: Any, query: str, seconds: float | None = None) -> Iterator[Any]:
-    """Stop the statements run on ``conn`` inside the block after ``seconds``, with a clear
-    error naming the query."""
-    limit = SEARCH_TIMEOUT_S if seconds is None else seconds
-    dialect = conn.dialect.name
-    raw: Any = conn.connection.dbapi_connection if dialect == "sqlite" else None
-    handler = raw is not None and hasattr(raw, "set_progress_handler")
-    if handler:
-        deadline = time.monotonic() + limit
-        raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 20_000)
-    elif dialect == "postgresql":
-        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(limit * 1000)}")
+def _stopped_after(query: str, limit: float) -> Iterator[None]:
+    """Turns an interrupted statement into one clear line naming the query."""
     try:
-        yield conn
+        yield
     except Exception as exc:
         message = str(getattr(exc, "orig", exc))
         if "interrupted" in message or "statement timeout" in message:
@@ -197,9 +187,34 @@ def time_limited(conn: Any, query: str, seconds: float | None = None) -> Iterato
                 "add words or a filter (OVERHEARD_SEARCH_TIMEOUT sets the limit)"
             ) from None
         raise
+
+
+@contextmanager
+def sqlite_time_limited(db: Any, query: str, seconds: float | None = None) -> Iterator[Any]:
+    """Stop the statements run on the SQLite DB-API connection ``db`` inside the block after
+    ``seconds`` (SQLite's progress handler), with a clear error naming the query."""
+    limit = SEARCH_TIMEOUT_S if seconds is None else seconds
+    deadline = time.monotonic() + limit
+    db.set_progress_handler(lambda: int(time.monotonic() > deadline), 20_000)
+    try:
+        with _stopped_after(query, limit):
+            yield db
     finally:
-        if handler:
-            raw.set_progress_handler(None, 0)
+        db.set_progress_handler(None, 0)
+
+
+@contextmanager
+def time_limited(conn: Any, query: str, seconds: float | None = None) -> Iterator[Any]:
+    """The same limit on an SQLAlchemy connection (PostgreSQL: statement_timeout)."""
+    limit = SEARCH_TIMEOUT_S if seconds is None else seconds
+    if conn.dialect.name == "sqlite":
+        with sqlite_time_limited(conn.connection.dbapi_connection, query, limit):
+            yield conn
+        return
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(limit * 1000)}")
+    with _stopped_after(query, limit):
+        yield conn
 
 
 def search(
@@ -217,6 +232,33 @@ def search(
         return _search_postgres(case, query, limit, offset, raw, language, kind, document_id)
     if case.engine.dialect.name != "sqlite":
         raise NotAvailable(f"full-text search is not implemented for {case.engine.dialect.name}")
+    with case.engine.connect() as conn:
+        return search_sqlite(
+            conn.connection.dbapi_connection,
+            query,
+            limit=limit,
+            offset=offset,
+            raw=raw,
+            language=language,
+            kind=kind,
+            document_id=document_id,
+        )
+
+
+def search_sqlite(
+    db: Any,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    raw: bool = False,
+    language: str | None = None,
+    kind: str | None = None,
+    document_id: int | None = None,
+) -> list[Hit]:
+    """The search on an SQLite DB-API connection to a case file: what ``search`` runs, and what
+    ``overheard search`` runs on a read-only connection of its own without SQLAlchemy (whose
+    import alone took longer than the search)."""
     match = fold(query) if raw else build_query(query)
     params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset}
     where = _filters(params, language, kind, document_id)
@@ -226,35 +268,29 @@ def search(
         else ""
     )
     try:
-        with case.engine.connect() as c, time_limited(c, query) as conn:
-            # Rank first: only ids and scores, no rows, no highlighting. Past RANKED matches
-            # (a very common word) only the newest RANKED are ranked: the newest's bound is
-            # found walking the index in id order, which stops there.
+        with sqlite_time_limited(db, query):
+            # Rank first: only ids and scores, no rows, no highlighting, in one pass over the
+            # index. Past RANKED matches (a very common word) only the newest RANKED are
+            # ranked: walking the index in id order stops there.
             params["ranked"] = RANKED
-            bound = conn.execute(
-                sql(
-                    f"SELECT segment_fts.rowid FROM segment_fts{join} "
-                    f"WHERE segment_fts MATCH :match{where} "
-                    "ORDER BY segment_fts.rowid DESC LIMIT 1 OFFSET :ranked"
-                ),
+            page = db.execute(
+                "SELECT id, score FROM ("
+                "SELECT segment_fts.rowid AS id, bm25(segment_fts) AS score "
+                f"FROM segment_fts{join} WHERE segment_fts MATCH :match{where} "
+                "ORDER BY segment_fts.rowid DESC LIMIT :ranked"
+                ") ORDER BY score, id LIMIT :limit OFFSET :offset",
                 params,
-            ).scalar()
-            params["bound"] = -1 if bound is None else bound
-            page = conn.execute(
-                sql(
-                    f"SELECT segment_fts.rowid AS id, bm25(segment_fts) AS score "
-                    f"FROM segment_fts{join} "
-                    f"WHERE segment_fts MATCH :match AND segment_fts.rowid > :bound{where} "
-                    "ORDER BY score, segment_fts.rowid LIMIT :limit OFFSET :offset"
-                ),
-                params,
-            ).all()
+            ).fetchall()
             if not page:
                 return []
             # Then read and highlight the page alone (in Python: FTS5's highlight() with the
             # page's ids still read every match of a common word, 0.6 s at 1M segments).
-            ids = {row.id: row.score for row in page}
-            by_id = _read_page(conn, ids)
+            ids = {row[0]: row[1] for row in page}
+            cursor = db.execute(_page_sql(ids))
+            names = [d[0] for d in cursor.description]
+            by_id = {
+                row[0]: SimpleNamespace(**dict(zip(names, row, strict=True))) for row in cursor
+            }
     except Exception as exc:  # FTS5 syntax errors surface as OperationalError
         message = str(getattr(exc, "orig", exc))
         if "fts5" in message or "syntax" in message or "no such column" in message:
@@ -264,26 +300,27 @@ def search(
     terms = match if raw else " ".join(re.findall(r'"([^"]*)"', match))
     words = set(_WORD.findall(terms.lower()))
     return [
-        _hit(SimpleNamespace(**by_id[i]._mapping, score=score), _word_spans(by_id[i].text, words))
+        _hit(SimpleNamespace(**vars(by_id[i]), score=score), _word_spans(by_id[i].text, words))
         for i, score in ids.items()
         if i in by_id
     ]
 
 
+def _page_sql(ids: Iterable[int]) -> str:
+    listed = ", ".join(str(int(i)) for i in ids) or "NULL"
+    return f"""
+        SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language, s.speaker,
+               s.start_char, s.end_char, s.start_s, s.end_s
+        FROM segments s JOIN documents d ON d.id = s.document_id
+        WHERE s.id IN ({listed})
+    """
+
+
 def _read_page(conn: Any, ids: Iterable[int]) -> dict[int, Any]:
     """The rows of a ranked page's segments (with their document's title and kind), by id."""
-    listed = ", ".join(str(int(i)) for i in ids) or "NULL"
-    rows = conn.execute(
-        sql(
-            f"""
-            SELECT s.id, s.document_id, d.title, d.kind, s.idx, s.text, s.language, s.speaker,
-                   s.start_char, s.end_char, s.start_s, s.end_s
-            FROM segments s JOIN documents d ON d.id = s.document_id
-            WHERE s.id IN ({listed})
-            """
-        )
-    ).all()
-    return {row.id: row for row in rows}
+    from sqlalchemy import text as sql  # here: the SQLite search runs without SQLAlchemy
+
+    return {row.id: row for row in conn.execute(sql(_page_sql(ids))).all()}
 
 
 def _word_spans(text: str, words: set[str]) -> list[tuple[int, int]]:
@@ -356,6 +393,8 @@ def _search_postgres(
 ) -> list[Hit]:
     """The same search over the generated tsvector column (the 'simple' configuration folds
     case only, like FTS5's unicode61 here); highlights are found in Python."""
+    from sqlalchemy import text as sql
+
     if raw:
         tsquery, words = fold(query), _WORD.findall(fold(query).lower())
     else:
@@ -366,17 +405,14 @@ def _search_postgres(
     matches = f"FROM segments s{join} WHERE s.search @@ to_tsquery('simple', :q){where}"
     try:
         with case.engine.connect() as c, time_limited(c, query) as conn:
-            # As on SQLite: the newest RANKED matches at most are ranked, then only the page
-            # is read.
-            bound = conn.execute(
-                sql(f"SELECT s.id {matches} ORDER BY s.id DESC LIMIT 1 OFFSET :ranked"), params
-            ).scalar()
-            params["bound"] = -1 if bound is None else bound
+            # As on SQLite: the newest RANKED matches at most are ranked, in one pass, then
+            # only the page is read.
             page = conn.execute(
                 sql(
+                    "SELECT id, score FROM ("
                     f"SELECT s.id, -ts_rank(s.search, to_tsquery('simple', :q)) AS score "
-                    f"{matches} AND s.id > :bound ORDER BY score, s.id "
-                    "LIMIT :limit OFFSET :offset"
+                    f"{matches} ORDER BY s.id DESC LIMIT :ranked"
+                    ") AS newest ORDER BY score, id LIMIT :limit OFFSET :offset"
                 ),
                 params,
             ).all()
@@ -405,6 +441,8 @@ def search_translations(
     stage's renderings): every word as a prefix, "quoted words" as a phrase; ``language`` is
     the original's. Portable SQL (the renderings are far fewer than the segments): candidates
     by LIKE on every word, then words checked as prefixes and phrases in Python."""
+    from sqlalchemy import text as sql
+
     phrases = [_WORD.findall(p.lower()) for p in _PHRASE.findall(fold(query))]
     phrases = [p for p in phrases if p]
     words = _WORD.findall(_PHRASE.sub(" ", fold(query)).lower())
