@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from overheard.text.analyze import analyze
-from overheard.text.places import gazetteer
+from overheard.text.places import gazetteer, resolve_places
+from overheard.text.records import Mention, PlaceCandidate
 
 
 @pytest.mark.parametrize(
@@ -71,3 +72,104 @@ def test_end_to_end_scores_an_article() -> None:
     res = score_end_to_end([(text, gold)])
     assert res["recall"] == 1.0 and res["precision"] == 1.0
     assert res["within_161km_all"] == 1.0 and res["exact_all"] == 1.0
+
+
+def _resolve(text: str, names: list[str], label: str = "GPE") -> dict[str, PlaceCandidate]:
+    """Each name's first occurrence as a mention, resolved with the others as context."""
+    mentions = []
+    for name in names:
+        start = text.index(name)
+        mentions.append(Mention(start, start + len(name), name, label, name, "test"))
+    return {p.text: p.best for p in resolve_places(text, mentions) if p.best is not None}
+
+
+def test_a_country_is_its_own_feature_not_its_capital() -> None:
+    country = gazetteer().resolve("United States")[0]
+    capital = next(c for c in gazetteer().resolve("Washington") if c.feature == "city")
+    assert country.feature == "country" and country.geonameid == 6252001
+    assert capital.geonameid != country.geonameid
+    # The country's own point (the middle of the country), not Washington's.
+    assert abs(country.latitude - 39.8) < 3 and abs(country.longitude + 98.6) < 3
+    ukraine = gazetteer().resolve("Ukraine")[0]
+    kyiv = gazetteer().resolve("Kyiv")[0]
+    assert ukraine.feature == "country" and kyiv.feature == "city"
+    assert (ukraine.latitude, ukraine.longitude) != (kyiv.latitude, kyiv.longitude)
+
+
+def test_a_region_is_pinned_inside_itself_not_at_its_towns_mean() -> None:
+    # Queensland's towns crowd its south-east coast; its own point is far inland.
+    queensland = gazetteer().resolve("Queensland")[0]
+    assert queensland.feature == "admin1" and queensland.country == "AU"
+    assert -24 < queensland.latitude < -17 and 140 < queensland.longitude < 149
+
+
+def test_demonyms_resolve_to_their_place() -> None:
+    text = "A Turkish policeman and two Russians were hurt; European monitors and a Scottish MP saw it."
+    found = _resolve(text, ["Turkish", "Russians", "European", "Scottish"])
+    assert found["Turkish"].feature == "country" and found["Turkish"].geonameid == 298795
+    assert found["Russians"].geonameid == 2017370
+    assert found["European"].feature == "continent"
+    assert found["Scottish"].feature == "admin1" and found["Scottish"].country == "GB"
+    # A demonym is not a place name for the NER rules that ask ``lookup``.
+    assert gazetteer().lookup("Turkish") == []
+
+
+def test_abbreviations_are_matched_as_written() -> None:
+    text = "Officials in the U.S., the UK, the DRC, NSW and B.C. said so."
+    found = _resolve(text, ["U.S.", "UK", "DRC", "NSW", "B.C."])
+    assert found["U.S."].geonameid == 6252001
+    assert found["UK"].country == "GB" and found["UK"].feature == "country"
+    assert found["DRC"].country == "CD"
+    assert found["NSW"].feature == "admin1" and found["NSW"].country == "AU"
+    assert found["B.C."].feature == "admin1" and found["B.C."].country == "CA"
+    # Case counts: "eu" and "drc" are not abbreviations of places.
+    assert all(e.feature != "continent" for e in gazetteer().lookup("eu"))
+    assert gazetteer().lookup("drc") == []
+
+
+def test_places_outside_the_tables() -> None:
+    text = "Ships left the Black Sea for the Middle East; Darfur and the Dnieper were quiet."
+    found = _resolve(text, ["Black Sea", "Middle East", "Darfur"])
+    assert found["Black Sea"].feature == "sea"
+    assert found["Middle East"].feature == "region"
+    assert found["Darfur"].feature == "region" and found["Darfur"].country == "SD"
+    # Russian names too: the same entry, so the two link across scripts.
+    assert gazetteer().resolve("Чёрное море")[0].geonameid == found["Black Sea"].geonameid
+    # Not a GPE for the Russian NER's LOC/GPE split.
+    assert not gazetteer().is_political("Черное море")
+
+
+def test_dateline_and_county_pull_namesakes() -> None:
+    # Without context the biggest Columbia and Adair County win; the dateline puts both in
+    # Kentucky (Columbia, Ky. is below the main table's size: a village reading).
+    text = "COLUMBIA, Ky. — Police are investigating an Adair County shooting that left one dead."
+    found = _resolve(text, ["COLUMBIA", "Adair County"])
+    columbia, adair = found["COLUMBIA"], found["Adair County"]
+    assert columbia.country == "US" and 36.8 < columbia.latitude < 37.4
+    assert -85.6 < columbia.longitude < -85.0
+    assert adair.feature == "admin2" and 36.8 < adair.latitude < 37.4
+    alone = _resolve("An Adair County shooting left one dead.", ["Adair County"])
+    assert not 36.8 < alone["Adair County"].latitude < 37.4
+
+
+def test_other_places_pull_a_namesake_to_their_country() -> None:
+    text = "VICTORIA — Ferries between Victoria and Vancouver and Nanaimo resumed, B.C. said."
+    found = _resolve(text, ["VICTORIA", "Vancouver", "Nanaimo", "B.C."])
+    assert found["VICTORIA"].country == "CA" and found["VICTORIA"].longitude < -120
+    assert _resolve("VICTORIA — the harbour reopened.", ["VICTORIA"])["VICTORIA"].country != "CA"
+
+
+def test_town_region_and_official_names() -> None:
+    found = _resolve(
+        "Talks in Washington, D.C. and the Republic of Armenia.",
+        ["Washington, D.C.", "Republic of Armenia"],
+    )
+    assert found["Washington, D.C."].feature == "city" and found["Washington, D.C."].country == "US"
+    assert found["Republic of Armenia"].feature == "country"
+    assert found["Republic of Armenia"].country == "AM"
+
+
+def test_every_country_and_us_state_answer_has_a_geonames_id() -> None:
+    for name in ("France", "Ukraine", "Texas", "Kentucky", "Russians", "Turkish", "U.S."):
+        best = _resolve(name, [name])[name]
+        assert best.geonameid > 0, name

