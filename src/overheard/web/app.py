@@ -90,6 +90,13 @@ def create_app(
     app.state.vendor_ready = (VENDOR / "htmx.min.js").is_file()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templating.install(templates.env)
+    # The pages are the templates this code came with: each compiled now and never read from
+    # disk again. Jinja re-reads a template that changed on disk, and a document.html edited
+    # under a running workbench (an upgrade, a checkout moving on) used a filter the loaded
+    # code lacked: every document page answered 500 until a restart (issue 10's soak).
+    templates.env.auto_reload = False
+    for name in templates.env.list_templates(extensions=["html"]):
+        templates.env.get_template(name)
     app.state.templates = templates
 
     app.mount("/static", StaticFiles(directory=str(STATIC), check_dir=False), name="static")
