@@ -14,7 +14,8 @@ the dialogue are kept in the repository.
 Each clip is one dialogue through one channel chain (``CHANNELS``): phone band + AMR-NB with
 packet loss, radio with squelch bursts, key-up clicks and fading hiss, hard clipping, stored as
 WAV, Ogg/Opus or MP3. Dialogues carry grid squares, frequencies, times and counts, call signs,
-English turns inside Russian calls, three speakers and long silences.
+English turns inside Russian calls, three speakers (two of them Russian voices changed by sox,
+or the English voice), overlapping turns (a negative ``pause``) and long silences.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ VOICES = {"ru": "voice_msu_ru_nsh_clunits", "en": "voice_cmu_us_slt_arctic_hts"}
 # Speaker B: the Russian voice made distinct (SOURCE.md: pitch up, narrower far-end handset).
 _B_CHAIN = ["pitch", "350", "speed", "1.08", "tempo", "0.95", "sinc", "500-2700"]
 _B_CHAIN += ["equalizer", "1500", "0.7q", "+5"]
+# Speaker D: a third Russian voice, pitched down, slower, a wider and darker handset.
+_D_CHAIN = ["pitch", "-280", "speed", "0.96", "sinc", "250-3200", "equalizer", "700", "0.8q", "+4"]
+_CHAINS = {"B": _B_CHAIN, "D": _D_CHAIN}
 
 
 @dataclass(frozen=True)
@@ -96,12 +100,11 @@ def speak(text: str, lang: str, speaker: str, work: Path, n: int) -> np.ndarray:
     txt.write_text(text, encoding="utf-8")
     _run(["text2wave", "-eval", f"({VOICES[lang]})", str(txt), "-o", str(raw)])
     chain = ["silence", "1", "0.02", "-40d", "reverse", "silence", "1", "0.02", "-40d", "reverse"]
-    if speaker == "B":
-        chain += _B_CHAIN
+    chain += _CHAINS.get(speaker, [])
     _run(["sox", "-R", str(raw), "-r", str(SR), "-c", "1", str(out), *chain, "rate", "-v", str(SR)])
     audio = _read_wav(out)
     peak = float(np.max(np.abs(audio))) or 1.0
-    level = 0.5 if speaker == "A" else 0.5 * 10 ** (-3 / 20)  # B and C ~3 dB quieter
+    level = 0.5 if speaker == "A" else 0.5 * 10 ** (-3 / 20)  # B, C and D ~3 dB quieter
     return (audio / peak * level).astype(np.float32)
 
 
@@ -164,8 +167,9 @@ def make_call(
     rng = np.random.default_rng(seed)
     with tempfile.TemporaryDirectory(prefix="overheard-call-") as tmp:
         work = Path(tmp)
-        pieces: list[np.ndarray] = [np.zeros(int(rng.uniform(0.6, 1.2) * SR), np.float32)]
-        cursor = pieces[0].size
+        # Voices are placed on one timeline and summed: a negative pause overlaps two turns.
+        placed: list[tuple[int, np.ndarray]] = []
+        cursor = int(rng.uniform(0.6, 1.2) * SR)
         segments, events = [], []
         last_speaker = None
         for n, turn in enumerate(dialogue["turns"]):
@@ -173,26 +177,24 @@ def make_call(
                 rng.uniform(0.35, 0.6) if turn["speaker"] == last_speaker else rng.uniform(0.3, 1.0)
             )
             if n:
-                pieces.append(np.zeros(int(gap * SR), np.float32))
-                cursor += pieces[-1].size
+                cursor = max(placed[-1][0], cursor + int(gap * SR))
             voice = speak(turn.get("say", turn["text"]), turn["lang"], turn["speaker"], work, n)
+            start = cursor
             if ch.squelch:
                 click = np.zeros(int(0.05 * SR), np.float32)
                 click[:40] = rng.normal(0, 0.4, 40)
-                voice = np.concatenate([click, voice])
                 events.append({"kind": "key-up click", "start": round(cursor / SR, 4)})
-                cursor += click.size
-                voice_start = cursor
-                speech_len = voice.size - click.size
-                cursor += speech_len
+                voice_start = cursor + click.size
+                speech_len = voice.size
                 burst = (rng.normal(0, 0.15, int(rng.uniform(0.15, 0.3) * SR))).astype(np.float32)
-                events.append({"kind": "squelch burst", "start": round(cursor / SR, 4)})
-                voice = np.concatenate([voice, burst])
-                cursor += burst.size
+                events.append(
+                    {"kind": "squelch burst", "start": round((voice_start + speech_len) / SR, 4)}
+                )
+                voice = np.concatenate([click, voice, burst])
             else:
                 voice_start = cursor
                 speech_len = voice.size
-                cursor += voice.size
+            cursor = start + voice.size
             segments.append(
                 {
                     "speaker": turn["speaker"],
@@ -202,10 +204,12 @@ def make_call(
                     "text": turn["text"],
                 }
             )
-            pieces.append(voice)
+            placed.append((start, voice))
             last_speaker = turn["speaker"]
-        pieces.append(np.zeros(int(rng.uniform(0.5, 1.0) * SR), np.float32))
-        clean = np.concatenate(pieces)
+        end = max(at + v.size for at, v in placed)
+        clean = np.zeros(end + int(rng.uniform(0.5, 1.0) * SR), np.float32)
+        for at, v in placed:
+            clean[at : at + v.size] += v
         degraded = _channel(clean, ch, rng, work)
         path = out / f"{name}.{ch.container}"
         _store(degraded, ch, path, work)

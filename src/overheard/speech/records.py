@@ -208,6 +208,18 @@ class TranscriberOptions:
     # A window whose words loop (loops.py) is decoded again whole and in halves, best kept.
     # False: only the old check (compression ratio / a unit 4 times) and one retry at the beam.
     loop_guard: bool = True
+    # How speech becomes Whisper windows: "spans" decodes stretches of the recording uncut,
+    # breaking only at a language change or a silence over ``long_gap_s`` (windows.span_windows);
+    # "packed" splices VAD regions into windows of at most 29 s (windows.pack_windows).
+    windows: str = "spans"
+    long_gap_s: float = 5.0
+    # A speech region of at least ``recover_min_s`` that no kept word falls in is decoded again
+    # on its own: Whisper sometimes ends a window early and skips its last turn.
+    recover_min_s: float = 1.0
+    # A turn in another language than the recording's main one must decode better in it by
+    # this much average log-probability, or it is decoded in the main language (None: trust
+    # the detector).
+    switch_margin: float | None = 0.2
     # Language ID below this probability defers to the speaker's (or recording's) language.
     lid_confident: float = 0.6
 

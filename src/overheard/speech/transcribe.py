@@ -51,11 +51,14 @@ from overheard.speech.records import (
 )
 from overheard.speech.vad import Region, speech_regions
 from overheard.speech.windows import (
+    Piece,
     Turn,
     Window,
     make_turns,
     pack_windows,
+    span_windows,
     split_window,
+    sub_window,
     turn_audio,
 )
 
@@ -64,7 +67,7 @@ __all__ = ["ProgressCallback", "Transcriber", "TranscriberOptions", "Transcript"
 
 COMPONENT = "overheard.speech.transcribe"
 # Bump when a change alters output for the same audio and model: the Run row records it.
-PIPELINE_VERSION = "2"  # 2: loop guard (loops.py)
+PIPELINE_VERSION = "3"  # 2: loop guard (loops.py); 3: uncut spans, recovery, switch check
 TRANSLATION_BACKEND_PREFIX = "whisper-translate"
 
 # Language ID looks at the first 5 s of a turn, zero-padded to 5 s (see language_probs).
@@ -87,6 +90,17 @@ def _usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _mean_logprob(segments: Iterator[Any]) -> float:
+    """Average log-probability of decoded text, weighted by segment length (-inf for none)."""
+    total = weight = 0.0
+    for seg in segments:
+        if seg.text.strip():
+            length = max(seg.end - seg.start, 0.1)
+            total += seg.avg_logprob * length
+            weight += length
+    return total / weight if weight else float("-inf")
 
 
 class Transcriber:
@@ -219,6 +233,31 @@ class Transcriber:
                 if prior:
                     lang = max(prior, key=lambda k: prior[k])
             turn.lang, turn.lang_prob = lang, p.get(lang, 0.0)
+        self._confirm_switches(audio, turns)
+
+    def _confirm_switches(self, audio: Audio, turns: list[Turn]) -> None:
+        """A turn in another language than the recording's main one keeps it only if Whisper
+        decodes it in that language with a clearly better average log-probability.
+
+        The detector, even confident, misnames noisy radio turns: on call_03 a Russian turn
+        came out as English at 0.8 and was then decoded as an invented English sentence
+        (log-probability -1.24 in English, -1.27 in Russian). Real English turns inside
+        Russian calls won by 0.37-0.56. A turn that loses goes back to the main language and
+        so into the main language's window, with its context."""
+        spoken: dict[str, float] = {}
+        for turn in turns:
+            spoken[turn.lang] = spoken.get(turn.lang, 0.0) + turn.speech
+        if len(spoken) < 2 or self.options.switch_margin is None:
+            return
+        main = max(spoken, key=lambda k: spoken[k])
+        for turn in turns:
+            if turn.lang == main:
+                continue
+            [window] = span_windows(audio, [turn], long_gap=float("inf"))
+            own = _mean_logprob(self._run_whisper(window, "transcribe"))
+            other = _mean_logprob(self._run_whisper(replace(window, lang=main), "transcribe"))
+            if own < other + self.options.switch_margin:
+                turn.lang = main
 
     # -- main entry -------------------------------------------------------------------------
     def transcribe(
@@ -242,7 +281,10 @@ class Transcriber:
         self.assign_languages(audio, turns)
         timings["lid"] = time.perf_counter() - clock
 
-        windows = pack_windows(audio, turns)
+        if self.options.windows == "packed":
+            windows = pack_windows(audio, turns)
+        else:
+            windows = span_windows(audio, turns, self.options.long_gap_s)
         total_speech = sum(w.samples.size for w in windows) / SAMPLE_RATE
         done = 0.0
         if progress:
@@ -316,7 +358,8 @@ class Transcriber:
         """One Whisper call on one window. ``retry``: the window looped, so decode it without
         the previous text as prompt (a loop feeds on it) and with temperature fallback."""
         opts = self.options
-        seconds = window.samples.size / SAMPLE_RATE
+        # faster-whisper applies the cap to each 30 s it decodes, not to the whole window.
+        seconds = min(window.samples.size / SAMPLE_RATE, 30.0)
         segments, _info = self._model.transcribe(
             window.samples,
             language=window.lang,
@@ -344,7 +387,18 @@ class Transcriber:
     def _decode_window(
         self, window: Window, turns: list[Turn]
     ) -> tuple[list[Utterance], list[Dropped]]:
-        pieces = self._decode_with_loop_guard(window)
+        kept, rejected = self._keep(self._decode_with_loop_guard(window), turns)
+        missed = self._uncovered(window, kept)
+        for run in missed:
+            more, less = self._keep(self._decode_with_loop_guard(sub_window(window, run)), turns)
+            kept.extend(more)
+            rejected.extend(less)
+        return kept, rejected
+
+    def _keep(
+        self, pieces: list[tuple[Window, list[Any]]], turns: list[Turn]
+    ) -> tuple[list[Utterance], list[Dropped]]:
+        """Decoded segments to utterances, less those the checks reject (recorded as dropped)."""
         kept: list[Utterance] = []
         rejected: list[Dropped] = []
         for part, segments in pieces:
@@ -363,6 +417,29 @@ class Transcriber:
                     continue
                 kept.extend(self._split_by_turn(seg, part, turns))
         return kept, rejected
+
+    def _uncovered(self, window: Window, kept: list[Utterance]) -> list[list[Piece]]:
+        """Runs of consecutive speech regions of ``window`` that no kept word falls in, each
+        holding at least ``recover_min_s`` of speech. Whisper can end a window early (a
+        predicted end of text) and the rest of it is then never decoded; plain Whisper on a
+        whole clip loses the same way, by chance elsewhere."""
+        if self.options.recover_min_s <= 0:
+            return []
+        # Word midpoints; an utterance without word times covers its whole span.
+        spans = [((w.start + w.end) / 2, (w.start + w.end) / 2) for u in kept for w in u.words] + [
+            (u.start, u.end) for u in kept if not u.words
+        ]
+        runs: list[list[Piece]] = [[]]
+        for piece in window.pieces:
+            region = piece.region
+            if any(start <= region.end and end >= region.start for start, end in spans):
+                if runs[-1]:
+                    runs.append([])
+            else:
+                runs[-1].append(piece)
+        return [
+            run for run in runs if run and sum(p.length for p in run) >= self.options.recover_min_s
+        ]
 
     def _decode_with_loop_guard(self, window: Window) -> list[tuple[Window, list[Any]]]:
         """Decode a window; if its text loops (loops.py), decode it again and keep the best.

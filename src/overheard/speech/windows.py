@@ -27,6 +27,13 @@ _KEEP_GAP_S = 2.0
 # apart in the intercepts, real calls similar).
 _TURN_GAP_S = 1.5
 _TURN_MAX_S = 29.0
+# span_windows: a silence longer than this ends a window (not worth decoding, and where Whisper
+# invents text); shorter pauses stay in, as they were recorded.
+LONG_GAP_S = 5.0
+# Recorded audio kept before a window's first and after its last speech region: Silero on
+# phone audio starts regions late (call_04: speech at 1.17 s, region at 1.75 s), and the first
+# word («Слушай») was lost with 0.3 s, kept with 0.9 s.
+_PAD_S = 1.0
 
 
 @dataclass
@@ -126,6 +133,19 @@ def split_window(window: Window) -> tuple[Window, Window] | None:
     )
 
 
+def sub_window(window: Window, pieces: list[Piece], pad: float = _PAD_S) -> Window:
+    """The part of ``window`` holding ``pieces`` (consecutive pieces of it) and ``pad`` seconds
+    of its audio either side, as a window of its own."""
+    start = max(0.0, pieces[0].offset - min(pad, pieces[0].gap_before or pad))
+    end = min(window.samples.size / SAMPLE_RATE, pieces[-1].offset + pieces[-1].length + pad)
+    moved = [
+        Piece(p.offset - start, p.length, p.region, p.turn, p.gap_before if i else 0.0)
+        for i, p in enumerate(pieces)
+    ]
+    samples = window.samples[int(round(start * SAMPLE_RATE)) : int(round(end * SAMPLE_RATE))]
+    return Window(window.lang, moved, samples)
+
+
 def make_turns(regions: list[Region], speakers: list[str]) -> list[Turn]:
     turns: list[Turn] = []
     for region, speaker in zip(regions, speakers, strict=True):
@@ -150,8 +170,62 @@ def turn_audio(audio: Audio, turn: Turn) -> FloatArray:
     return np.concatenate([_region_audio(audio, r) for r in turn.regions])
 
 
+def span_windows(
+    audio: Audio, turns: list[Turn], long_gap: float = LONG_GAP_S, pad: float = _PAD_S
+) -> list[Window]:
+    """Stretches of the original recording, uncut, for Whisper to decode the way it decodes a
+    whole clip: a window runs from its first speech region to its last (everything between
+    kept, pauses and all) and breaks only where the language or the channel changes or a
+    silence is longer than ``long_gap``. faster-whisper walks a window longer than 30 s itself,
+    passing each 30 s its previous text, as on a whole clip.
+
+    Why not pack speech tightly (``pack_windows``): on generated calls, windows spliced from
+    VAD regions decoded worse than Whisper on the whole clip (docs/EVAL.md, issue 11): a
+    spliced-in silence made Whisper end a window early and drop its last turn, and word edges
+    clipped by VAD came out wrong. Here VAD only decides where long silence can be skipped.
+    ``pad`` seconds of the recording before the first and after the last region are included
+    (never reaching into the neighbouring window) so a word's edge is never cut."""
+    windows: list[Window] = []
+    # (language, channel, [(region, turn index)]) for each window to be
+    runs: list[tuple[str, int | None, list[tuple[Region, int]]]] = []
+    last: Region | None = None
+    for t_idx, turn in enumerate(turns):
+        for region in turn.regions:
+            if (
+                runs
+                and last is not None
+                and runs[-1][0] == turn.lang
+                and runs[-1][1] == region.channel
+                and 0.0 <= region.start - last.end <= long_gap
+            ):
+                runs[-1][2].append((region, t_idx))
+            else:
+                runs.append((turn.lang, region.channel, [(region, t_idx)]))
+            last = region
+    for i, (lang, channel, members) in enumerate(runs):
+        first, end = members[0][0], members[-1][0]
+        lower = runs[i - 1][2][-1][0].end if i > 0 and runs[i - 1][1] == channel else 0.0
+        following = runs[i + 1] if i + 1 < len(runs) else None
+        upper = (
+            following[2][0][0].start
+            if following is not None and following[1] == channel
+            else audio.duration
+        )
+        start_s = min(max(lower, first.start - pad, 0.0), first.start)
+        end_s = max(min(upper, end.end + pad, audio.duration), end.end)
+        pieces: list[Piece] = []
+        prev_end = start_s
+        for region, t_idx in members:
+            gap = region.start - prev_end if pieces else 0.0
+            pieces.append(Piece(region.start - start_s, region.duration, region, t_idx, gap))
+            prev_end = region.end
+        windows.append(Window(lang, pieces, audio.slice(start_s, end_s, channel)))
+    return windows
+
+
 def pack_windows(audio: Audio, turns: list[Turn]) -> list[Window]:
-    """Consecutive same-language turns into windows of at most ~29 s of audio."""
+    """Consecutive same-language turns into windows of at most ~29 s of audio, speech packed
+    tightly (long silences cut to 0.3 s). Kept to measure against ``span_windows``."""
     windows: list[Window] = []
     gap = np.zeros(int(_GAP_S * SAMPLE_RATE), dtype=np.float32)
     current: Window | None = None
