@@ -476,5 +476,6 @@ class IngestFailure(Base):
 
 
 Index("ix_documents_published", Document.published_at)
-Index("ix_documents_kind", Document.kind)
 Index("uq_documents_external_id", Document.external_id, unique=True)
+Index("ix_segments_language", Segment.language)
+Index("ix_documents_facets", Document.kind, Document.status, Document.source_id, Document.language)

@@ -163,6 +163,7 @@ def documents(case: Case, f: DocumentFilters, limit: int = 50, offset: int = 0) 
         )
         seg_counts = _count_by_document(s, Segment.document_id, ids)
         st_counts = _count_by_document(s, Statement.document_id, ids)
+        groups = _document_groups(s)
 
         def extra(d: Document) -> dict[str, Any]:
             return {
@@ -180,8 +181,8 @@ def documents(case: Case, f: DocumentFilters, limit: int = 50, offset: int = 0) 
             limit=limit,
             offset=offset,
             documents=DocumentItem.from_rows(rows, Lookups(s), with_text=False, extra=extra),
-            counts=_case_counts(s),
-            facets=_facets(s),
+            counts=_case_counts(s, groups),
+            facets=_facets(s, groups),
             failures=_failures(s),
         )
 
@@ -194,22 +195,40 @@ def _count_by_document(s: Session, column: Any, ids: list[int]) -> dict[int, int
     )  # type: ignore[arg-type]
 
 
-def _case_counts(s: Session) -> Counts:
+# kind, status, source id, language, documents
+_Group = tuple[str, str, int | None, str | None, int]
+
+
+def _document_groups(s: Session) -> list[_Group]:
+    """Documents counted by kind, status, source and language at once: one scan of the
+    covering index ``ix_documents_facets`` serves both the case's counts and the facets (four
+    scans of the document rows, text and all, took ~0.5 s a page at 112k documents)."""
+    rows = s.execute(
+        select(
+            Document.kind, Document.status, Document.source_id, Document.language, func.count()
+        ).group_by(Document.kind, Document.status, Document.source_id, Document.language)
+    ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def _case_counts(s: Session, groups: list[_Group]) -> Counts:
     def count(model: Any) -> int:
         return s.scalar(select(func.count()).select_from(model)) or 0
 
-    def by(column: Any) -> dict[str, int]:
-        return dict(s.execute(select(column, func.count()).group_by(column)).all())  # type: ignore[arg-type]
-
+    by_kind: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    for kind, status, _source, _language, n in groups:
+        by_kind[kind] += n
+        by_status[status] += n
     return Counts(
-        documents=count(Document),
+        documents=sum(by_kind.values()),
         segments=count(Segment),
         mentions=count(Mention),
         entities=count(Entity),
         statements=count(Statement),
         events=count(Event),
-        by_kind=by(Document.kind),
-        by_status=by(Document.status),
+        by_kind=dict(sorted(by_kind.items())),
+        by_status=dict(sorted(by_status.items())),
         unresolved_failures=s.scalar(
             select(func.count()).select_from(IngestFailure).where(IngestFailure.resolved.is_(False))
         )
@@ -217,27 +236,26 @@ def _case_counts(s: Session) -> Counts:
     )
 
 
-def _facets(s: Session) -> Facets:
-    sources = s.execute(
-        select(Source.id, Source.name, func.count(Document.id))
-        .outerjoin(Document, Document.source_id == Source.id)
-        .group_by(Source.id)
-        .order_by(Source.name)
-    ).all()
-    languages = s.execute(
-        select(Document.language, func.count())
-        .where(Document.language.is_not(None))
-        .group_by(Document.language)
-        .order_by(func.count().desc())
-    ).all()
-    first, last = s.execute(
-        select(func.min(Document.published_at), func.max(Document.published_at))
-    ).one()
+def _facets(s: Session, groups: list[_Group]) -> Facets:
+    by_source: Counter[int | None] = Counter()
+    by_language: Counter[str] = Counter()
+    for _kind, _status, source, language, n in groups:
+        by_source[source] += n
+        if language:
+            by_language[language] += n
+    sources = s.execute(select(Source.id, Source.name).order_by(Source.name, Source.id)).all()
+    # Two queries: SQLite answers min() or max() alone from the index, both at once by a scan.
+    first = s.scalar(select(func.min(Document.published_at)))
+    last = s.scalar(select(func.max(Document.published_at)))
     return Facets(
         sources=[
-            SourceFacet(id=f"source:{i}", number=i, name=n, documents=c) for i, n, c in sources
+            SourceFacet(id=f"source:{i}", number=i, name=n, documents=by_source[i])
+            for i, n in sources
         ],
-        languages=[LanguageFacet(language=lang, documents=c) for lang, c in languages if lang],
+        languages=[
+            LanguageFacet(language=lang, documents=c)
+            for lang, c in sorted(by_language.items(), key=lambda item: (-item[1], item[0]))
+        ],
         published=Published(first=utc(_as_datetime(first)), last=utc(_as_datetime(last))),
     )
 
@@ -420,14 +438,18 @@ def hit_url(document_id: int, segment_id: int, start_s: float | None) -> str:
 
 
 def search_languages(case: Case) -> list[str]:
+    """The segments' languages, for the search page's filter: a loose scan of
+    ``ix_segments_language`` (each step the next language after the last, one probe each),
+    where ``SELECT DISTINCT`` walked every segment (0.4 s at 1M on each load of the page)."""
+    found: list[str] = []
     with case.reader() as s:
-        return [
-            lang
-            for lang in s.scalars(
-                select(Segment.language).where(Segment.language.is_not(None)).distinct()
-            )
-            if lang
-        ]
+        after = ""
+        while True:
+            lang = s.scalar(select(func.min(Segment.language)).where(Segment.language > after))
+            if lang is None:
+                return found
+            found.append(lang)
+            after = lang
 
 
 # ------------------------------------------------------------------------------ entities

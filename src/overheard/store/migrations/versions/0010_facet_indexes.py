@@ -1,0 +1,29 @@
+"""Indexes for the workbench's counts at a million segments: the languages of the segments
+(the search page's language filter: a walk of 1M rows on every load, now a few index probes)
+and one covering index for the document list's counts by kind, status, source and language
+(four scans of every document row, with its text, on every page, now one index scan). The
+latter leads with ``kind``, so it replaces ``ix_documents_kind``.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-07 18:10:00
+"""
+
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_segments_language", "segments", ["language"])
+    op.create_index("ix_documents_facets", "documents", ["kind", "status", "source_id", "language"])
+    op.drop_index("ix_documents_kind", table_name="documents")
+
+
+def downgrade() -> None:
+    op.create_index("ix_documents_kind", "documents", ["kind"])
+    op.drop_index("ix_documents_facets", table_name="documents")
+    op.drop_index("ix_segments_language", table_name="segments")
