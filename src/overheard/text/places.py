@@ -583,9 +583,20 @@ class Gazetteer:
         ``entries`` are the readings when the caller has them (``find``)."""
         ctx = context or PlaceContext()
         ctx = ctx.adding(context_countries or set(), context_regions or set())
-        raw = [(ctx.weight(e), e) for e in (self.lookup(name) if entries is None else entries)]
+        found = self.lookup(name) if entries is None else entries
+        raw = [(ctx.weight(e), e) for e in found]
         if not raw:
             return []
+        own = fold(name)
+        if any(fold(e.name) == own for e in found):
+            # A town that has the name only among its alternates (Dayton's "Venice",
+            # Casablanca's "White House") yields to places whose own name it is.
+            raw = [
+                (w + _WEIGHTS["alternate"], e)
+                if e.feature in ("city", "admin2") and fold(e.name) != own
+                else (w, e)
+                for w, e in raw
+            ]
         top = max(w for w, _ in raw)
         total = sum(math.exp(w - top) for w, _ in raw)
         raw.sort(key=lambda x: -x[0])
@@ -621,6 +632,7 @@ _WEIGHTS = {
     "named_region": 3.0,  # in a region the document names
     "near_region": 1.25,  # per other name resolved in that region...
     "near_region_max": 2.5,  # ...up to this
+    "alternate": -2.0,  # a town named so only in its alternate names, beside one named so
 }
 _VILLAGE = "\x01"  # the index's key prefix for towns below the table's size
 
