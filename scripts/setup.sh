@@ -23,6 +23,10 @@ if [[ ",$EXTRAS," == *",ftm,"* ]]; then debs+=(libicu-dev pkg-config g++); fi
 if [[ ",$EXTRAS," == *",brief,"* ]]; then
   debs+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
 fi
+# The held-out call generator (python -m overheard.eval.calls): Festival voices, sox, ffmpeg.
+if [[ ",$EXTRAS," == *",speech,"* ]]; then
+  debs+=(festival festvox-ru festvox-us-slt-hts sox libsox-fmt-all ffmpeg)
+fi
 missing=()
 for deb in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "ok installed" || missing+=("$deb")
