@@ -59,8 +59,24 @@ def test_baseline_column_beside_the_pipeline() -> None:
     assert "| CER | plain WER | plain CER |" in header
     row = next(line for line in md.splitlines() if line.startswith("| call_h01"))
     assert "| 20.0% | 60.0% | 40.0% |" in row
-    assert "CER 15.0% (plain Whisper WER 40.0%, CER 25.0%)" in md
+    assert "CER 15.0% (plain Whisper WER 40.0%, CER 25.0%; 0 of 2 clips more than 3" in md
     assert report.pooled({"ru"}, "call_")["base_cer"] == 0.25
     assert "plain" not in SpeechEval(clips=[ClipResult("x", "ru", "transcribe", "ok")]).to_markdown(
         "c"
     )
+
+
+def test_rtf_and_clips_worse_than_plain_are_reported() -> None:
+    clips = [
+        ClipResult("call_h01", "ru", "transcribe", "ok", seconds=3.0, duration=20.0,
+                   words=(4, 10), chars=(20, 100), base_words=(4, 10), base_chars=(16, 100),
+                   base_seconds=5.0),
+        ClipResult("call_h02", "ru", "transcribe", "ok", seconds=1.0, duration=20.0,
+                   words=(1, 10), chars=(5, 100), base_words=(2, 10), base_chars=(10, 100),
+                   base_seconds=3.0),
+    ]  # fmt: skip
+    pooled = SpeechEval(clips=clips).pooled({"ru"}, "call_")
+    assert pooled["rtf"] == 0.1 and pooled["base_rtf"] == 0.2
+    assert pooled["worse_3pt"] == 1  # h01: CER 20 % against plain 16 %
+    md = SpeechEval(clips=clips).to_markdown("c")
+    assert "1 of 2 clips more than 3 CER points worse than plain), RTF 0.100 (plain 0.200)" in md

@@ -161,6 +161,7 @@ class ClipResult:
     # Plain Whisper on the whole clip, same model, same run (--baseline): (errors, total).
     base_words: tuple[int, int] = (0, 0)
     base_chars: tuple[int, int] = (0, 0)
+    base_seconds: float = 0.0
 
     @property
     def wer(self) -> float | None:
@@ -207,6 +208,8 @@ class SpeechEval:
         ]
         w, c, wn = ErrorCount(), ErrorCount(), ErrorCount()
         bw, bc = ErrorCount(), ErrorCount()
+        seconds = base_seconds = duration = 0.0
+        worse = 0
         der = np.zeros(4)
         lid = ErrorCount()
         for row in rows:
@@ -215,6 +218,11 @@ class SpeechEval:
             wn.add(*row.words_num)
             bw.add(*row.base_words)
             bc.add(*row.base_chars)
+            seconds += row.seconds
+            base_seconds += row.base_seconds
+            duration += row.duration
+            if row.base_chars[1] and (row.cer or 0.0) > (row.base_cer or 0.0) + 0.03:
+                worse += 1
             lid.add(row.lid[1] - row.lid[0], row.lid[1])
             if row.der:
                 der += np.array(row.der)
@@ -227,6 +235,10 @@ class SpeechEval:
             "der": float(der[:3].sum() / der[3]) if der[3] else None,
             "lid_acc": 1 - lid.rate if lid.rate is not None else None,
             "lid_n": float(lid.total),
+            "rtf": seconds / duration if duration else None,
+            "base_rtf": base_seconds / duration if duration and base_seconds else None,
+            "worse_3pt": float(worse),
+            "clips": float(len(rows)),
         }
 
     def failures(self) -> list[ClipResult]:
@@ -288,10 +300,16 @@ class SpeechEval:
         ):
             p = self.pooled(langs, prefix)
             plain = (
-                f" (plain Whisper WER {pct(p['base_wer'])}, CER {pct(p['base_cer'])})"
+                f" (plain Whisper WER {pct(p['base_wer'])}, CER {pct(p['base_cer'])}; "
+                f"{int(p['worse_3pt'] or 0)} of {int(p['clips'] or 0)} clips more than 3 CER "
+                "points worse than plain)"
                 if baseline
                 else ""
             )
+            if p["rtf"] is not None:
+                plain += f", RTF {p['rtf']:.3f}" + (
+                    f" (plain {p['base_rtf']:.3f})" if p["base_rtf"] is not None else ""
+                )
             lines.append(
                 f"- {name}: WER {pct(p['wer'])}, CER {pct(p['cer'])}{plain}, "
                 f"WER (num) {pct(p['wer_num'])}, "
@@ -354,7 +372,10 @@ def score_clip(
     wn, wnt, _, _ = word_char_errors(ref_text, hyp_text, numbers=True)
     result.words_num = (wn, wnt)
     if baseline:
-        bwe, bwt, bce, bct = word_char_errors(ref_text, plain_whisper(transcriber, path))
+        clock = time.perf_counter()
+        plain = plain_whisper(transcriber, path)
+        result.base_seconds = time.perf_counter() - clock
+        bwe, bwt, bce, bct = word_char_errors(ref_text, plain)
         result.base_words, result.base_chars = (bwe, bwt), (bce, bct)
     if all("speaker" in s and "start" in s for s in ref_segs):
         result.der = speaker_error(
@@ -485,6 +506,7 @@ def evaluate(
             "model": transcriber.model_info.name,
             "vad_threshold": transcriber.options.vad.threshold,
             "loop_guard": transcriber.options.loop_guard,
+            "windows": transcriber.options.windows,
         }
     )
     others: dict[tuple[str, ...], Any] = {}
@@ -546,8 +568,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-loop-guard", action="store_true", help="the pipeline without the loop guard"
     )
+    parser.add_argument(
+        "--windows",
+        choices=("spans", "packed"),
+        default=None,
+        help="how speech becomes Whisper windows (packed: the pipeline before issue 11)",
+    )
     args = parser.parse_args(argv)
     options: dict[str, Any] = {}
+    if args.windows is not None:
+        options["windows"] = args.windows
     if args.beam_size is not None:
         options["beam_size"] = args.beam_size
     if args.asr_model:
