@@ -173,3 +173,11 @@ def test_every_country_and_us_state_answer_has_a_geonames_id() -> None:
     for name in ("France", "Ukraine", "Texas", "Kentucky", "Russians", "Turkish", "U.S."):
         best = _resolve(name, [name])[name]
         assert best.geonameid > 0, name
+
+
+def test_short_forms_of_unknown_names() -> None:
+    text = "Deputies from Gwinnett and St. Paris met in Adair Co. on Monday."
+    found = _resolve(text, ["Gwinnett", "St. Paris", "Adair Co."])
+    assert found["Gwinnett"].feature == "admin2" and found["Gwinnett"].country == "US"
+    assert found["St. Paris"].country == "US"  # Saint Paris, Ohio: a village reading
+    assert found["Adair Co."].feature == "admin2"

@@ -561,7 +561,16 @@ class Gazetteer:
         official = _OFFICIAL.sub("", name)
         if official != name:  # "Republic of Armenia", "the Kingdom of Saudi Arabia"
             return self.find(official, within)
-        return self.demonym(name.strip()) or self.villages(name)
+        found = self.demonym(name.strip()) or self.villages(name)
+        if found or name[:1].islower():
+            return found
+        # Written short: "St. Paris" (Saint Paris), "Pott Co.", a county without the word
+        # ("Gwinnett"): tried only where the name as written is unknown.
+        for short, full in _SHORT_WORDS:
+            longer = short.sub(full, name)
+            if longer != name:
+                return self.find(longer, within)
+        return [e for e in self.lookup(f"{name.strip()} County") if e.feature == "admin2"]
 
     def villages(self, name: str) -> list[_Entry]:
         return list(self.index.get(_VILLAGE + fold(name), []))
@@ -914,6 +923,13 @@ _OFFICIAL = re.compile(
     r"^(?:the\s+)?(?:(?:Federal|Democratic|Islamic|People's|Arab|Socialist|United)\s+)*"
     r"(?:Republic|Kingdom|State|Commonwealth|Principality|Sultanate|Emirate|Federation)\s+of\s+",
     re.IGNORECASE,
+)
+_SHORT_WORDS = (
+    (re.compile(r"^St\.?(?= )"), "Saint"),
+    (re.compile(r"^Mt\.?(?= )"), "Mount"),
+    (re.compile(r"^Ft\.?(?= )"), "Fort"),
+    (re.compile(r"(?<= )Co\.?$"), "County"),
+    (re.compile(r"(?<= )Twp\.?$"), "Township"),
 )
 _AFTER_TOWN = re.compile(r",\s*([A-Z][\w.]*(?:\s?[A-Z][\w.]*){0,2})")
 
