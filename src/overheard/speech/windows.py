@@ -30,10 +30,10 @@ _TURN_MAX_S = 29.0
 # span_windows: a silence longer than this ends a window (not worth decoding, and where Whisper
 # invents text); shorter pauses stay in, as they were recorded.
 LONG_GAP_S = 5.0
-# Recorded audio kept before a window's first and after its last speech region: Silero on
-# phone audio starts regions late (call_04: speech at 1.17 s, region at 1.75 s), and the first
-# word («Слушай») was lost with 0.3 s, kept with 0.9 s.
-_PAD_S = 1.0
+# Recorded audio kept before a window's first and after its last speech region. 1.0 s brought
+# back a first word Silero started late on (call_04 «Слушай») but scored worse than 0.3 s on 6
+# of 10 generated calls (docs/EVAL.md, issue 11).
+_PAD_S = 0.3
 
 
 @dataclass
