@@ -47,3 +47,32 @@ def test_the_counts_read_covering_indexes(case):
     assert "COVERING INDEX ix_documents_facets" in grouped, grouped
     step = _plan(case, "SELECT min(language) FROM segments WHERE language > 'en'")
     assert "ix_segments_language" in step, step
+
+
+def test_statements_in_document_date_order_whichever_plan(analysed_case):
+    """Unfiltered, the statements page walks the newest documents first; filtered, it sorts
+    the filter's statements: the same order either way (newest report first, undated last,
+    statements of one date by id)."""
+    from overheard.store import Case
+
+    with Case.open(analysed_case, create=False) as case:
+        with case.engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT st.id, st.act, d.published_at FROM statements st "
+                    "JOIN documents d ON d.id = st.document_id"
+                )
+            ).all()
+        dated = sorted({r.published_at for r in rows if r.published_at is not None})
+        newest_first = {published: -i for i, published in enumerate(dated)}
+        ordered = sorted(
+            rows, key=lambda r: (r.published_at is None, newest_first.get(r.published_at, 0), r.id)
+        )
+        page = queries.statements(case, limit=1000)
+        assert [st.id for st in page.statements] == [f"statement:{r.id}" for r in ordered]
+        assert len(ordered) > 5 and len(dated) > 1
+        act = ordered[-1].act
+        filtered = queries.statements(case, act=act, limit=1000)
+        assert [st.id for st in filtered.statements] == [
+            f"statement:{r.id}" for r in ordered if r.act == act
+        ]

@@ -557,7 +557,7 @@ def events(
     type: EventType = None,
     date_from: From = None,
     date_to: To = None,
-    limit: EventLimit = 500,
+    limit: EventLimit = 200,
     offset: Offset = 0,
 ) -> Response:
     data = queries.events(

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session, defer
 
 from overheard.errors import OverheardError
@@ -754,8 +754,13 @@ def statements(
         if hedged is not None:
             query = query.where(Statement.hedged.is_(hedged))
         total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
+        # Unfiltered, the newest documents are walked first (``+`` keeps the planner from
+        # reading every statement to sort them: 66 ms -> 0.3 ms at 40k statements); a filter
+        # picks its statements first, then sorts only those.
+        filtered = bool(speaker or act or document_id is not None or hedged is not None)
+        on = Document.id if filtered else literal_column("+documents.id")
         rows = s.scalars(
-            query.join(Document, Document.id == Statement.document_id)
+            query.join(Document, on == Statement.document_id)
             .order_by(Document.published_at.desc(), Statement.id)  # NULL sorts lowest: undated last
             .limit(limit)
             .offset(offset)
@@ -918,7 +923,7 @@ def events(
     event_type: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    limit: int = 500,
+    limit: int = 200,
     offset: int = 0,
 ) -> EventsPage:
     with case.reader() as s:
