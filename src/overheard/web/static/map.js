@@ -183,10 +183,10 @@
       element.dataset.pins = String(groups.length);
       element.dataset.zoom = String(map.getZoom());
     }
-    if (page.places.length) {
+    if (page.places.length) {  // at once, not animated: the first grouping is at its zoom
       map.fitBounds(page.places.map(function (p) {
         return [p.location.latitude, p.location.longitude];
-      }), { padding: [40, 40], maxZoom: 7 });
+      }), { padding: [40, 40], maxZoom: 7, animate: false });
     }
     map.on("zoomend", draw);
     draw();
