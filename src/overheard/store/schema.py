@@ -274,7 +274,9 @@ class Mention(Base):
     text: Mapped[str] = mapped_column(Text)
     label: Mapped[str] = mapped_column(String(30))
     normal: Mapped[str | None] = mapped_column(Text)
-    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    # Indexed with the document and offset (ix_mentions_entity_place): an entity's mentions in
+    # reading order, and "is it mentioned inside this span", read from the index alone.
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"))
     # The component that found it: spacy, natasha, rules, gazetteer, dates.
     source: Mapped[str | None] = mapped_column(String(30))
     confidence: Mapped[float | None] = mapped_column(Float)
@@ -480,3 +482,4 @@ Index("uq_documents_external_id", Document.external_id, unique=True)
 Index("ix_segments_language", Segment.language)
 Index("ix_documents_facets", Document.kind, Document.status, Document.source_id, Document.language)
 Index("ix_statements_speaker_text", Statement.speaker_text)
+Index("ix_mentions_entity_place", Mention.entity_id, Mention.document_id, Mention.start_char)

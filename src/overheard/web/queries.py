@@ -542,27 +542,25 @@ def entity(case: Case, entity_id: int, limit: int = 200) -> EntityPage:
             .order_by(Statement.id)
             .limit(limit)
         ).all()
-        # "About it": statements whose content span contains a mention of the entity. Read from
-        # the entity's mentions to their documents' statements: an EXISTS per statement made
-        # SQLite scan a place's thousands of mentions for every statement (10 s on 10,000
-        # documents, 40 ms this way).
-        containing = (
-            select(Statement.id)
-            .join(
-                Mention,
-                and_(
-                    Mention.document_id == Statement.document_id,
-                    Mention.start_char >= Statement.content_start,
-                    Mention.end_char <= Statement.content_end,
-                ),
-            )
-            .where(Mention.entity_id == entity_id)
+        # "About it": statements whose content span contains a mention of the entity. A rare
+        # entity's few mentions lead to their documents' statements; a common one's (a place
+        # named 45k times) would take longer than walking the statements in order and asking
+        # the index of (entity, document, offset) whether each holds a mention: 74 ms -> 9 ms.
+        mentioned = s.scalar(select(func.count()).where(Mention.entity_id == entity_id)) or 0
+        in_case = s.scalar(select(func.count()).select_from(Statement)) or 0
+        inside = and_(
+            Mention.document_id == Statement.document_id,
+            Mention.start_char >= Statement.content_start,
+            Mention.end_char <= Statement.content_end,
+            Mention.entity_id == entity_id,
         )
+        if mentioned < in_case:
+            containing = select(Statement.id).join(Mention, inside)
+            about_it: Any = Statement.id.in_(containing)
+        else:
+            about_it = exists().where(inside)
         about = s.scalars(
-            select(Statement)
-            .where(Statement.id.in_(containing))
-            .order_by(Statement.id)
-            .limit(limit)
+            select(Statement).where(about_it).order_by(Statement.id).limit(limit)
         ).all()
         return EntityPage(
             entity=EntityRecord.from_rows([e], ctx, mention_limit=limit)[0],
