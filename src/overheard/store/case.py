@@ -19,7 +19,6 @@ new case at the same time create its schema once.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sqlite3
 import threading
@@ -36,20 +35,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from overheard.errors import CaseError
 from overheard.store import migrate
 from overheard.store.blobs import BlobStore
+from overheard.store.driver import sqlite_module, vec0_path
 from overheard.store.schema import Document, IngestFailure, Segment
 
-
-def _vec0_path() -> str | None:
-    """sqlite-vec's loadable extension (None when the semantic extra is not installed),
-    found without importing the package: it imports numpy, a fifth of the start of a plain
-    ``overheard search``."""
-    spec = importlib.util.find_spec("sqlite_vec")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return os.path.join(next(iter(spec.submodule_search_locations)), "vec0")
-
-
-_sqlite_vec = _vec0_path()
+_sqlite_vec = vec0_path()
 
 DB_NAME = "case.sqlite"
 LOCK_NAME = ".case.lock"  # flock'd by whoever migrates or runs a stage; never case.sqlite itself
@@ -119,17 +108,7 @@ def _load_sqlite_vec(dbapi_conn: Any) -> None:
 
 
 def _sqlite_module() -> Any:
-    """The DB-API module for the case file: the standard sqlite3, unless sqlite-vec is
-    installed and this Python's sqlite3 was built without loadable extensions (Debian's and
-    python.org's macOS builds are), where pysqlite3 (its own SQLite, same file format) stands
-    in."""
-    if _sqlite_vec is None or hasattr(sqlite3.Connection, "enable_load_extension"):
-        return sqlite3
-    try:
-        import pysqlite3.dbapi2 as pysqlite3  # type: ignore[import-not-found]
-    except ImportError:
-        return sqlite3
-    return pysqlite3
+    return sqlite_module(_sqlite_vec)
 
 
 class Case:

@@ -10,16 +10,20 @@ the case the usual way, which migrates or says what is wrong.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+from typing import Any
 
+from overheard.store.driver import sqlite_module, vec0_path
 from overheard.store.revisions import head_revision
 
 DB_NAME = "case.sqlite"  # as store.case names it (a test checks they agree)
 
 
-def open_sqlite(root: Path) -> sqlite3.Connection | None:
-    """A read-only connection to ``root/case.sqlite`` at the current schema, or None."""
+def open_sqlite(root: Path) -> Any:
+    """A read-only connection to ``root/case.sqlite`` at the current schema, or None. Made
+    with the library ``store.case`` uses, so a process that also has the case open keeps its
+    locks when this connection closes."""
+    sqlite3 = sqlite_module(vec0_path())
     path = Path(root) / DB_NAME
     if not path.is_file():
         return None
