@@ -241,6 +241,7 @@ class Gazetteer:
             for name in {city["name"], *city["alternatenames"]}:
                 self._add(name, entry)
         self.country_centre: dict[str, tuple[float, float]] = {}
+        self.countries: dict[str, _Entry] = {}  # for the lexicons' "XX" while building
         table = _country_table()
         for iso, country in countries.items():
             # A country is its own feature with its own point (the United States' is in
@@ -272,6 +273,7 @@ class Gazetteer:
                 if name and (name != country.get("iso3") or len(name) == 3):
                     self._add(name, entry)
             self.country_centre[iso] = (lat, lon)
+            self.countries[iso] = entry
         for continent in gc.get_continents().values():
             entry = _Entry(
                 int(continent["geonameId"]),
@@ -292,6 +294,7 @@ class Gazetteer:
             for name in names:
                 self._add(name, entry)
         self._add_regions(gc, cities)
+        del gc, cities  # the bigger table's JSON before the villages' (peak memory)
         self._add_villages(min_population)
         self._add_features()
         self.demonyms: dict[str, list[_Entry]] = {}
@@ -349,15 +352,7 @@ class Gazetteer:
             found = self.index.get(fold(place), [])
             return max(found, key=lambda e: e.population) if found else None
         if len(parts) == 1:
-            return next(
-                (
-                    e
-                    for bucket in self.index.values()
-                    for e in bucket
-                    if e.feature == "country" and e.country == parts[0]
-                ),
-                None,
-            )
+            return self.countries.get(parts[0])
         found = [e for e in self.index.get(fold(parts[1]), []) if e.country == parts[0]]
         if len(parts) > 2:
             found = [e for e in found if e.feature == parts[2]]
@@ -368,9 +363,7 @@ class Gazetteer:
     def _add_short_forms(self, table: dict[str, dict[str, Any]]) -> None:
         """Abbreviations (exact, as written) and demonyms (a separate index: "Russian" is
         no place name for the NER rules that ask ``lookup``)."""
-        countries = {
-            e.country: e for bucket in self.index.values() for e in bucket if e.feature == "country"
-        }
+        countries = self.countries
         for row in lexicon.table("place_abbreviations.en"):
             entry = self.target(row["place"])
             if entry is not None:
