@@ -159,6 +159,8 @@ def test_gazetteer_cache_round_trip(tmp_path: Path) -> None:
     gaz.index = {"kyiv": [kyiv], "киев": [kyiv], "kentucky": [kentucky]}
     gaz.abbreviations = {"Ky.": kentucky}
     gaz.country_centre = {"UA": (50.45, 30.52)}
+    ukraine = places._Entry(690791, "Ukraine", "UA", "country", 49.0, 32.0, 44_000_000, None)
+    gaz.demonyms = {"ukrainian": [ukraine]}
     path = tmp_path / "5000-test.sqlite"
     places._write(path, gaz)
     back = places._open(path)
@@ -166,4 +168,5 @@ def test_gazetteer_cache_round_trip(tmp_path: Path) -> None:
         assert back.lookup(name) == gaz.lookup(name)
     assert back.lookup("Киев")[0] is back.lookup("kyiv")[0]
     assert back.country_centre == gaz.country_centre
+    assert back.demonym("Ukrainian") == gaz.demonym("Ukrainian") == [ukraine]
     assert back.resolve("Kyiv") == gaz.resolve("Kyiv")
