@@ -1643,24 +1643,29 @@ def bench_ingest(paths: tuple[Path, ...], repeat: int, as_json: bool) -> None:
 @click.option("--documents", default=112_000, show_default=True, type=click.IntRange(10),
               help="With --fulltext: documents to generate (~9 segments each).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
 def bench_search(
-    sizes: str, queries: int, fulltext: bool, case_dir: Path | None, documents: int,
-    as_json: bool,
+    state: State, sizes: str, queries: int, fulltext: bool, case_dir: Path | None,
+    documents: int, as_json: bool,
 ) -> None:  # fmt: skip
     """Semantic-search latency (p50/p95) and recall at each case size, against exact numpy
     search over the same vectors (synthetic vectors; real query embeddings). 1M segments
     need ~5 GB of memory and disk and ~15 minutes. With --fulltext, full-text search at
-    ~1M segments (generating the case takes ~5 minutes).
+    ~1M segments (generating the case takes ~5 minutes); with --database-url, a case on
+    PostgreSQL (e.g. one `overheard copy --to` made) with --case naming its folder.
 
     \b
     Example:
       overheard bench search --sizes 10000,100000
       overheard bench search --fulltext
+      overheard --database-url postgresql://me@db/ourcase bench search --fulltext --case ourcase
     """
     if fulltext:
         from overheard.bench import fulltext as fts
 
-        report = fts.measure(case_dir, documents)
+        if state.database_url and case_dir is None:
+            raise OverheardError("--fulltext with --database-url measures that case: add --case")
+        report = fts.measure(case_dir, documents, database_url=state.database_url)
         click.echo(json.dumps(report, indent=2) if as_json else fts.format_table(report))
         return
     from overheard.bench.search import format_table, measure

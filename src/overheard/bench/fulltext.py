@@ -74,14 +74,22 @@ def _command() -> list[str]:
 
 
 def measure(
-    case_dir: Path | None, documents: int = DOCUMENTS, web_repeat: int = 20
+    case_dir: Path | None,
+    documents: int = DOCUMENTS,
+    web_repeat: int = 20,
+    database_url: str | None = None,
 ) -> dict[str, Any]:
+    """``database_url``: the case's PostgreSQL database (``case_dir`` its folder), measured
+    the same way; the baseline is then the bare tsquery ranked by ts_rank."""
     from sqlalchemy import text as sql
 
     from overheard.bench import web
     from overheard.store import Case
-    from overheard.store.search import build_query, search
+    from overheard.store.search import _tsquery, build_query, search
     from overheard.web.casegen import generate
+
+    if database_url is not None and case_dir is None:
+        raise ValueError("a PostgreSQL case is measured as it is: name its folder (--case)")
 
     made: str | None = None
     built_s = None
@@ -92,20 +100,27 @@ def measure(
             started = time.perf_counter()
             generate(case_dir, documents).close()
             built_s = round(time.perf_counter() - started, 1)
-        case = Case.open(case_dir, create=False)
+        case = Case.open(case_dir, create=False, database_url=database_url)
         counts = case.counts()
-        size = (case_dir / "case.sqlite").stat().st_size
+        postgres = case.engine.dialect.name == "postgresql"
+        if postgres:
+            with case.engine.connect() as conn:
+                size = conn.execute(sql("SELECT pg_database_size(current_database())")).scalar()
+        else:
+            size = (case_dir / "case.sqlite").stat().st_size
         asked = queries()
+        bare_sql = sql(
+            "SELECT id FROM segments WHERE search @@ to_tsquery('simple', :m) "
+            "ORDER BY ts_rank(search, to_tsquery('simple', :m)) DESC LIMIT 20"
+            if postgres
+            else "SELECT rowid FROM segment_fts WHERE segment_fts MATCH :m "
+            "ORDER BY bm25(segment_fts) LIMIT 20"
+        )
 
         def bare(q: str) -> None:
             with case.engine.connect() as conn:
-                conn.execute(
-                    sql(
-                        "SELECT rowid FROM segment_fts WHERE segment_fts MATCH :m "
-                        "ORDER BY bm25(segment_fts) LIMIT 20"
-                    ),
-                    {"m": build_query(q)},
-                ).all()
+                m = _tsquery(q)[0] if postgres else build_query(q)
+                conn.execute(bare_sql, {"m": m}).all()
 
         for q in asked[:3]:  # warm-up: the page cache and the connection pool
             search(case, q)
@@ -119,7 +134,8 @@ def measure(
         assert not hits_empty
         case.close()
 
-        command = [*_command(), "--case", str(case_dir), "search", NO_HITS]
+        where = ["--database-url", database_url] if database_url else []
+        command = [*_command(), "--case", str(case_dir), *where, "search", NO_HITS]
         subprocess.run(command, check=True, capture_output=True)  # warm-up
         walls, cpus = [], []
         for _ in range(5):
@@ -128,7 +144,7 @@ def measure(
             walls.append(time.perf_counter() - started)
             cpus.append(_children_cpu() - before)
 
-        pages = web.run(case_dir, repeat=web_repeat)["results"]
+        pages = web.run(case_dir, repeat=web_repeat, database_url=database_url)["results"]
     finally:
         if made:
             shutil.rmtree(made, ignore_errors=True)

@@ -73,7 +73,12 @@ def _requests(case: Any, rng: random.Random) -> dict[str, Callable[[], str]]:
     }
 
 
-def run(case_dir: Path | None, documents: int = 10_000, repeat: int = 30) -> dict[str, Any]:
+def run(
+    case_dir: Path | None,
+    documents: int = 10_000,
+    repeat: int = 30,
+    database_url: str | None = None,
+) -> dict[str, Any]:
     import httpx
     import uvicorn
 
@@ -89,7 +94,7 @@ def run(case_dir: Path | None, documents: int = 10_000, repeat: int = 30) -> dic
         case = generate(Path(made_in.name) / "case", documents)
         built_s = round(time.perf_counter() - started, 1)
     else:
-        case = Case.open(case_dir, create=False)
+        case = Case.open(case_dir, create=False, database_url=database_url)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(case), host="127.0.0.1", port=port, log_level="warning")
