@@ -43,7 +43,8 @@ def run(data_dir: Path, limit: int | None = None) -> dict[str, Any]:
         gold = LEGACY.get(record["event"], record["event"])
         text = record["text"]
         doc = parse_en(text)
-        event = main_event(extract_events(text, "en", extract_mentions(text, "en", doc), [], doc))
+        events = extract_events(text, "en", extract_mentions(text, "en", doc), [], doc)
+        event = main_event(events, doc)
         predicted = event.type if event else "NONE"
         confusion[(gold, predicted)] += 1
         answered += predicted != "NONE"

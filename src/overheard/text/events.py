@@ -8,6 +8,13 @@ mentions the sentence puts the event in, time the date expression in the same se
 PLOVER mode is filled where the trigger names it (ACCUSE: disapprove/allege/investigate);
 negated and hypothetical events are flagged, not dropped, as the PLOVER manual asks. The word
 lists are data: ``text/lexicons/event_*.tsv`` and ``place_cues.*.tsv``.
+
+A trigger word is checked against its arguments before it counts (``event_senses.tsv``, with
+the noun classes of ``event_noun_classes.tsv``): "the recording captures soldiers complaining"
+and "released a statement" use "capture" and "release" in another sense than "captured the
+town" and "released prisoners", so they give no event; "struck a deal" is an AGREE, not an
+ASSAULT. The confidence comes from the parse: how high the trigger stands in it, whether an
+actor and an object were found, whether the sense could be checked, negation and modality.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import re
 from typing import Any
 
 from overheard.text import lexicon
-from overheard.text.records import DateExpression, Event, Mention, Span
+from overheard.text.records import PLOVER_TYPES, DateExpression, Event, Mention, Span
 
 # Words the rules below test besides the lexicons: "called on/for X", "pulled out/back".
 _RULE_LEMMAS = frozenset({"call", "pull", "move"})
@@ -50,6 +57,66 @@ def _en_modes() -> dict[str, str]:
 def _en_light() -> dict[str, str]:
     """Light verb → the type it has by itself when its object is no event noun, or ""."""
     return {row["lemma"]: row["own_type"] for row in lexicon.table("event_light_verbs.en")}
+
+
+@lexicon.cached
+def _noun_classes() -> dict[tuple[str, str], frozenset[str]]:
+    """(lang, noun lemma) → its classes (event_noun_classes.tsv)."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for row in lexicon.table("event_noun_classes"):
+        found.setdefault((row["lang"], row["word"].lower()), set()).add(row["class"])
+    return {key: frozenset(value) for key, value in found.items()}
+
+
+@lexicon.cached
+def _senses() -> dict[tuple[str, str], list[tuple[str, frozenset[str], str | None]]]:
+    """(lang, trigger lemma) → [(role, classes, what it becomes: a type, or None for no event)]
+    (event_senses.tsv), in file order: the first row that applies wins."""
+    found: dict[tuple[str, str], list[tuple[str, frozenset[str], str | None]]] = {}
+    for row in lexicon.table("event_senses"):
+        becomes = row["becomes"].upper()
+        if becomes != "NONE" and becomes not in PLOVER_TYPES:
+            raise lexicon.LexiconError(
+                f"event_senses: {row['lemma']}: becomes {row['becomes']!r}: none or a PLOVER type"
+            )
+        classes = frozenset(c.strip() for c in row["classes"].split(",") if c.strip())
+        found.setdefault((row["lang"], row["lemma"].lower()), []).append(
+            (row["argument"], classes, None if becomes == "NONE" else becomes)
+        )
+    return found
+
+
+# What an argument's named-entity tag says about it, for the sense checks.
+_ENT_CLASSES = {
+    "PERSON": "person",
+    "NORP": "person",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "ORG": "org",
+}
+# Prepositions that give the means or medium of an act: "captured on audio", "shot on video".
+_MEANS_PREPS = frozenset({"on", "in", "by", "with", "via"})
+
+
+def _sense_check(
+    lang: str, lemma: str, kind: str, fillers: dict[str, frozenset[str] | None]
+) -> tuple[str | None, bool]:
+    """(the type the trigger has with these arguments, or None for no event; whether the
+    trigger's senses could be told apart). ``fillers``: role → the classes of the argument in
+    that role, None where the parse gave no such argument."""
+    rows = _senses().get((lang, lemma))
+    if not rows:
+        return kind, True
+    checked = False
+    for role, classes, becomes in rows:
+        found = fillers.get(role)
+        if found is None:
+            continue
+        checked = True
+        if found & classes:
+            return becomes, True
+    return kind, checked
 
 
 @lexicon.cached
@@ -233,6 +300,79 @@ def _en_recipient(tok: Any) -> Any | None:
     return None
 
 
+def _en_classes(tok: Any) -> frozenset[str]:
+    """The classes of the noun ``tok`` heads: its lemma's, a compound's ("audio recording"),
+    its named-entity tag's."""
+    classes = set(_noun_classes().get(("en", tok.lemma_.lower()), ()))
+    if tok.ent_type_ in _ENT_CLASSES:
+        classes.add(_ENT_CLASSES[tok.ent_type_])
+    for child in tok.children:
+        if child.dep_ == "compound":
+            classes |= _noun_classes().get(("en", child.lemma_.lower()), frozenset())
+    return frozenset(classes)
+
+
+def _en_object(tok: Any) -> Any | None:
+    """What the act is done to: the direct object, the subject of a passive, or the noun a
+    participle describes ("the recordings, released by ...", "deployed soldiers")."""
+    for child in tok.children:
+        if child.dep_ in ("dobj", "obj", "nsubjpass"):
+            return child
+    if tok.dep_ in ("acl", "amod") and tok.tag_ == "VBN" and tok.head.i != tok.i:
+        return tok.head
+    return None
+
+
+def _quoted_complement(tok: Any) -> bool:
+    """The verb introduces a direct quotation: 'he resigned, "I just went out for a smoke"'."""
+    doc = tok.doc
+    i = tok.i + 1
+    while i < len(doc) and doc[i].is_punct and not doc[i].is_quote and doc[i].text in ",:":
+        i += 1
+    if i < len(doc) and doc[i].is_quote:
+        return True
+    for child in tok.children:
+        if child.dep_ in ("ccomp", "parataxis"):
+            left = child.left_edge
+            if left.is_quote or (left.i > 0 and doc[left.i - 1].is_quote):
+                return True
+    return False
+
+
+def _en_fillers(tok: Any, subj: Any | None) -> dict[str, frozenset[str] | None]:
+    """The classes of the arguments the sense checks look at, None where there is none."""
+    obj = _en_object(tok)
+    means: frozenset[str] | None = None
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in _MEANS_PREPS:
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    means = (means or frozenset()) | _en_classes(grand)
+    return {
+        "subject": _en_classes(subj) if subj is not None else None,
+        "object": _en_classes(obj) if obj is not None else None,
+        "means": means,
+        "complement": frozenset({"quote"}) if _quoted_complement(tok) else frozenset(),
+    }
+
+
+def _confidence(
+    depth: int, actor: bool, target: bool, checked: bool, negated: bool, hypothetical: bool
+) -> float:
+    """How sure the coding is, from the parse: a trigger high in its sentence with an actor and
+    an object whose sense was checked is surer than a buried one with neither."""
+    score = 0.8 - 0.05 * min(depth, 6)
+    score += 0.05 if actor else -0.1
+    score += 0.05 if target else -0.05
+    if not checked:
+        score -= 0.1
+    if negated:
+        score -= 0.1
+    if hypothetical:
+        score -= 0.05
+    return round(min(max(score, 0.05), 0.95), 2)
+
+
 def _by_intent(tok: Any, kind: str, negated: bool) -> str:
     auxes = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
     head = tok.head
@@ -260,7 +400,8 @@ def _by_intent(tok: Any, kind: str, negated: bool) -> str:
 
 def _depth(tok: Any) -> int:
     depth = 0
-    while tok.head is not tok and depth < 50:
+    # spaCy makes a new Token object on every access: compare positions, not identity.
+    while tok.head.i != tok.i and depth < 50:
         tok = tok.head
         depth += 1
     return depth
@@ -273,11 +414,19 @@ def _events_en(
     for sent in doc.sents:
         a, b = sent.start_char, sent.end_char
         for tok in sent:
+            # "deployed soldiers", "highly trained units": a participle that describes a noun
+            # tells what the noun is, not an act the sentence reports.
+            if tok.dep_ == "amod":
+                continue
             found = _en_type(tok)
             if found is None:
                 continue
             kind, lemma = found
             subj = _en_subject(tok)
+            sensed, checked = _sense_check("en", lemma, kind, _en_fillers(tok, subj))
+            if sensed is None:
+                continue
+            kind = sensed
             obj = _en_recipient(tok)
             actor = _span(text, *_np(subj)) if subj is not None else None
             recipient = _span(text, *_np(obj)) if obj is not None else None
@@ -301,7 +450,17 @@ def _events_en(
                     time=_span(text, when.start, when.end) if when else None,
                     time_value=when.value if when else None,
                     evidence=_span(text, a, len(text[:b].rstrip())),
-                    confidence=round(0.8 - 0.05 * min(_depth(tok), 6), 2),
+                    confidence=_confidence(
+                        _depth(tok),
+                        actor is not None,
+                        obj is not None
+                        or _en_object(tok) is not None
+                        # "refused to deploy": the act refused is the verb's object
+                        or any(c.dep_ in ("xcomp", "ccomp") for c in tok.children),
+                        checked,
+                        negated,
+                        hypothetical,
+                    ),
                 )
             )
     return out
@@ -363,6 +522,17 @@ def extract_events(
     return _events_en(text, doc, mentions, dates)
 
 
-def main_event(events: list[Event]) -> Event | None:
-    """The event a sentence is about: the one highest in the parse (highest confidence)."""
-    return max(events, key=lambda e: (e.confidence, -e.trigger.start)) if events else None
+def main_event(events: list[Event], doc: Any | None = None) -> Event | None:
+    """The event a sentence is about: the one whose trigger stands highest in ``doc``'s parse
+    (the first of those), or without a parse the surest one. The confidence also weighs the
+    arguments found, which says how sure an event is, not whether the sentence is about it."""
+    if not events:
+        return None
+    if doc is None:
+        return max(events, key=lambda e: (e.confidence, -e.trigger.start))
+
+    def height(event: Event) -> tuple[int, int]:
+        tok = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+        return (-_depth(tok.root) if tok is not None else -99, -event.trigger.start)
+
+    return max(events, key=height)
