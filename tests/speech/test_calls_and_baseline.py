@@ -80,3 +80,18 @@ def test_rtf_and_clips_worse_than_plain_are_reported() -> None:
     assert pooled["worse_3pt"] == 1  # h01: CER 20 % against plain 16 %
     md = SpeechEval(clips=clips).to_markdown("c")
     assert "1 of 2 clips more than 3 CER points worse than plain), RTF 0.100 (plain 0.200)" in md
+
+
+def test_numbers_as_digits_on_both_sides() -> None:
+    from overheard.eval.speech import _digit_chars, as_digits, normalise
+
+    ref = "Квадрат шестьдесят один тридцать четыре. Сто сорок пять пятьсот, понял."
+    assert as_digits(normalise(ref)) == ["квадрат", "61", "34", "145", "500", "понял"]
+    # A right figure written as digits costs a separator at most, not the whole number.
+    assert _digit_chars("Сто сорок пять пятьсот, понял.", "145500, понял.") == (1, 13)
+    assert _digit_chars("Двадцать два ноль ноль", "22 0 0") == (0, 6)
+    clip = ClipResult("call_h01", "ru", "transcribe", "ok", words=(1, 4), chars=(30, 40),
+                      digit_chars=(1, 13), base_words=(1, 4), base_chars=(2, 40),
+                      base_digit_chars=(3, 13))  # fmt: skip
+    md = SpeechEval(clips=[clip]).to_markdown("c")
+    assert "CER with numbers as digits 7.7% (plain 23.1%)" in md

@@ -55,6 +55,27 @@ _EN_NUMBERS = (
 _NUMBER_WORDS = frozenset((_RU_NUMBERS + " " + _EN_NUMBERS).split())
 
 
+def as_digits(tokens: list[str]) -> list[str]:
+    """Spelled numbers as digits, the way Whisper writes them: «сто сорок пять пятьсот» ->
+    145 500, «шестьдесят один тридцать четыре» -> 61 34 (text.numbers reads a dictated figure).
+    Scoring both sides in this form stops a "145500" against «сто сорок пять пятьсот» from
+    counting as 20 wrong characters when the figure is right."""
+    from overheard.text.numbers import read_numbers
+
+    spans = {start: (end, value) for start, end, value in read_numbers(tokens)}
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i in spans:
+            end, value = spans[i]
+            out.append(str(value))
+            i = end
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 def normalise(text: str, numbers: bool = False) -> list[str]:
     """Tokens for scoring: lower case, ё->е, punctuation/hyphens removed; optionally numbers
     collapsed so "сорок два" and "42" both become one "<num>"."""
@@ -162,6 +183,11 @@ class ClipResult:
     base_words: tuple[int, int] = (0, 0)
     base_chars: tuple[int, int] = (0, 0)
     base_seconds: float = 0.0
+    # Characters wrong / total with numbers as digits on both sides (as_digits).
+    digit_chars: tuple[int, int] = (0, 0)
+    base_digit_chars: tuple[int, int] = (0, 0)
+    hyp: str = ""
+    base_hyp: str = ""
 
     @property
     def wer(self) -> float | None:
@@ -208,6 +234,7 @@ class SpeechEval:
         ]
         w, c, wn = ErrorCount(), ErrorCount(), ErrorCount()
         bw, bc = ErrorCount(), ErrorCount()
+        dc, bdc = ErrorCount(), ErrorCount()
         seconds = base_seconds = duration = 0.0
         worse = 0
         der = np.zeros(4)
@@ -218,6 +245,8 @@ class SpeechEval:
             wn.add(*row.words_num)
             bw.add(*row.base_words)
             bc.add(*row.base_chars)
+            dc.add(*row.digit_chars)
+            bdc.add(*row.base_digit_chars)
             seconds += row.seconds
             base_seconds += row.base_seconds
             duration += row.duration
@@ -235,6 +264,8 @@ class SpeechEval:
             "der": float(der[:3].sum() / der[3]) if der[3] else None,
             "lid_acc": 1 - lid.rate if lid.rate is not None else None,
             "lid_n": float(lid.total),
+            "cer_digits": dc.rate,
+            "base_cer_digits": bdc.rate,
             "rtf": seconds / duration if duration else None,
             "base_rtf": base_seconds / duration if duration and base_seconds else None,
             "worse_3pt": float(worse),
@@ -306,6 +337,10 @@ class SpeechEval:
                 if baseline
                 else ""
             )
+            if p["cer_digits"] is not None:
+                plain += f", CER with numbers as digits {pct(p['cer_digits'])}" + (
+                    f" (plain {pct(p['base_cer_digits'])})" if baseline else ""
+                )
             if p["rtf"] is not None:
                 plain += f", RTF {p['rtf']:.3f}" + (
                     f" (plain {p['base_rtf']:.3f})" if p["base_rtf"] is not None else ""
@@ -337,6 +372,11 @@ def plain_whisper(transcriber: Any, path: Path, beam_size: int = 5) -> str:
         load_audio(path).samples, beam_size=beam_size, vad_filter=False
     )
     return " ".join(seg.text.strip() for seg in segments)
+
+
+def _digit_chars(ref: str, hyp: str) -> tuple[int, int]:
+    r, h = " ".join(as_digits(normalise(ref))), " ".join(as_digits(normalise(hyp)))
+    return edit_distance(r, h), len(r)
 
 
 def score_clip(
@@ -371,12 +411,16 @@ def score_clip(
     result.words, result.chars = (we, wt), (ce, ct)
     wn, wnt, _, _ = word_char_errors(ref_text, hyp_text, numbers=True)
     result.words_num = (wn, wnt)
+    result.hyp = hyp_text
+    result.digit_chars = _digit_chars(ref_text, hyp_text)
     if baseline:
         clock = time.perf_counter()
         plain = plain_whisper(transcriber, path)
         result.base_seconds = time.perf_counter() - clock
         bwe, bwt, bce, bct = word_char_errors(ref_text, plain)
         result.base_words, result.base_chars = (bwe, bwt), (bce, bct)
+        result.base_hyp = plain
+        result.base_digit_chars = _digit_chars(ref_text, plain)
     if all("speaker" in s and "start" in s for s in ref_segs):
         result.der = speaker_error(
             [(s["start"], s["end"], s["speaker"]) for s in ref_segs],
