@@ -466,7 +466,61 @@ def _events_en(
     return out
 
 
-def _events_ru(text: str, mentions: list[Mention], dates: list[DateExpression]) -> list[Event]:
+_WORD = re.compile(r"[\w'’-]+|[^\w\s]")
+_MENTION_CLASSES = {"PER": "person", "PERSON": "person", "LOC": "place", "GPE": "place"}
+
+
+def _ru_noun(
+    words: list[re.Match[str]], lang: str, mentions: list[Mention], case: str
+) -> frozenset[str] | None:
+    """The classes of the first noun in ``case`` among ``words`` (up to a punctuation mark),
+    None if there is none."""
+    from overheard.text import morph
+
+    for word in words:
+        if not word.group()[0].isalnum():
+            return None
+        for m in mentions:
+            if m.start <= word.start() < m.end and m.label in _MENTION_CLASSES:
+                # The NER types some towns as people («Суджа»); the dictionary knows better.
+                if morph.has_geo_reading(word.group(), lang):
+                    return frozenset({"place"})
+                return frozenset({_MENTION_CLASSES[m.label]})
+        for reading in morph.parses(word.group(), lang):
+            if reading.tag.POS == "NOUN" and reading.tag.case == case:
+                where = morph.language(word.group(), lang)
+                return _noun_classes().get((where, reading.normal_form), frozenset())
+    return None
+
+
+def _ru_sense(
+    text: str, lang: str, kind: str, a: int, b: int, ta: int, tb: int, mentions: list[Mention]
+) -> tuple[str | None, bool]:
+    """The sense check of a Russian or Ukrainian trigger, whose arguments are told by case: the
+    first accusative noun after it is its object («передали журналистам запись»), the nearest
+    nominative one before it, else after it, its subject («ударили морозы»)."""
+    from overheard.text import morph
+
+    first = _WORD.match(text, ta)
+    if first is None:
+        return kind, True
+    lemma = morph.lemma(first.group(), lang)
+    where = morph.language(first.group(), lang)
+    if (where, lemma) not in _senses():
+        return kind, True
+    after = list(_WORD.finditer(text, tb, b))[:4]
+    before = list(_WORD.finditer(text, a, ta))[-3:][::-1]
+    subject = _ru_noun(before, lang, mentions, "nomn")
+    fillers = {
+        "object": _ru_noun(after, lang, mentions, "accs"),
+        "subject": subject if subject is not None else _ru_noun(after, lang, mentions, "nomn"),
+    }
+    return _sense_check(where, lemma, kind, fillers)
+
+
+def _events_ru(
+    text: str, mentions: list[Mention], dates: list[DateExpression], lang: str = "ru"
+) -> list[Event]:
     from razdel import sentenize
 
     out = []
@@ -475,6 +529,10 @@ def _events_ru(text: str, mentions: list[Mention], dates: list[DateExpression]) 
         for m in _ru_trigger().finditer(text, a, b):
             kind = re.sub(r"\d+$", "", m.lastgroup or "")
             ta, tb = m.start(), m.end()
+            sensed, checked = _ru_sense(text, lang, kind, a, b, ta, tb, mentions)
+            if sensed is None:
+                continue
+            kind = sensed
             actor_span = _actor_before(text, mentions, a, ta)
             after = [
                 x
@@ -487,12 +545,13 @@ def _events_ru(text: str, mentions: list[Mention], dates: list[DateExpression]) 
                 recipient = after[1] if len(after) > 1 else None
             when = _time(dates, a, b)
             negated = bool(re.search(r"(?<!\w)(?:не|ні)\s+$", text[max(a, ta - 4) : ta]))
+            hypothetical = bool(_ru_hypothetical().search(text[a:ta]))
             out.append(
                 Event(
                     type=kind,
                     mode=None,
                     negated=negated,
-                    hypothetical=bool(_ru_hypothetical().search(text[a:ta])),
+                    hypothetical=hypothetical,
                     trigger=_span(text, ta, tb),
                     actor=_span(text, *actor_span) if actor_span else None,
                     recipient=_span(text, recipient.start, recipient.end) if recipient else None,
@@ -500,7 +559,15 @@ def _events_ru(text: str, mentions: list[Mention], dates: list[DateExpression]) 
                     time=_span(text, when.start, when.end) if when else None,
                     time_value=when.value if when else None,
                     evidence=_span(text, a, b),
-                    confidence=0.6,
+                    # No parse here: the nearest names stand in for it, so less sure than English.
+                    confidence=_confidence(
+                        3,
+                        actor_span is not None,
+                        recipient is not None,
+                        checked,
+                        negated,
+                        hypothetical,
+                    ),
                 )
             )
     return out
@@ -514,7 +581,7 @@ def extract_events(
     doc: Any | None = None,
 ) -> list[Event]:
     if lang in ("ru", "uk"):
-        return _events_ru(text, mentions, dates)
+        return _events_ru(text, mentions, dates, lang)
     if doc is None:
         from overheard.text.entities import parse_en
 

@@ -1,0 +1,166 @@
+"""Event triggers checked against their arguments (event_senses.tsv): a word used in another
+sense gives no event, or the event of that sense; confidence comes from the parse.
+
+The sentences are written here in the patterns of the seed report's false events ("the
+recordings, released by ..., capture the grumbling of soldiers"; 'he resigned, "..."'), beside
+the true events of the same words that must stay."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from overheard.text import lexicon
+from overheard.text.entities import extract_mentions, parse_en
+from overheard.text.events import extract_events, main_event
+from overheard.text.records import Event
+
+
+@pytest.fixture(autouse=True)
+def _no_overrides() -> Iterator[None]:
+    lexicon.configure(None)
+    yield
+    lexicon.configure(None)
+
+
+def _events(text: str, lang: str = "en") -> list[Event]:
+    doc = parse_en(text) if lang == "en" else None
+    return extract_events(text, lang, extract_mentions(text, lang, doc), [], doc)
+
+
+def _by_trigger(text: str, lang: str = "en") -> dict[str, str]:
+    return {e.trigger.text: e.type for e in _events(text, lang)}
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # media and statements are captured and released in another sense
+        (
+            "The tape, released by the border guards on Friday, captures two officers arguing.",
+            "released",
+        ),
+        (
+            "The tape, released by the border guards on Friday, captures two officers arguing.",
+            "captures",
+        ),
+        (
+            "A video published on Tuesday appears to capture a commander shouting at his men.",
+            "capture",
+        ),
+        ("The intercepts capture the quiet despair of the conscripts in the trenches.", "capture"),
+        ("The ministry released a statement on the shelling of the port.", "released"),
+        ("Police released the names of the two drivers late on Sunday.", "released"),
+        ("The photographer captured the mood of the crowd.", "captured"),
+        ("The governor shared a video of the damaged school.", "shared"),
+        # a verb that introduces a quotation is speech, not the act it names elsewhere
+        ("Tired and cold, the sergeant resigned, “We will just wait for the trucks.”", "resigned"),
+        # a participle that describes a noun tells what it is, not an act
+        ("The garrison is made up of poorly trained conscripts.", "trained"),
+        ("Officials moved the relatives of deployed marines to another town.", "deployed"),
+        # a threat to a state of affairs is no threat by anyone
+        ("The shelling of the plant threatens regional stability.", "threatens"),
+    ],
+)
+def test_a_trigger_in_another_sense_gives_no_event(text: str, word: str) -> None:
+    assert word not in _by_trigger(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "kind"),
+    [
+        ("Russian forces captured the village of Pisky on Monday.", "captured", "ASSAULT"),
+        ("The rebels released twelve hostages after the talks.", "released", "CONCEDE"),
+        ("Kyiv freed forty prisoners of war on Friday.", "freed", "CONCEDE"),
+        ("The defence minister resigned on Friday.", "resigned", "RETREAT"),
+        ("The army deployed two brigades to the border.", "deployed", "MOBILIZE"),
+        ("Moscow threatened Kyiv with new strikes.", "threatened", "THREATEN"),
+        ("Drones hit two armoured vehicles near the village overnight.", "hit", "ASSAULT"),
+        ("The two governments shared intelligence on the smugglers.", "shared", "COOPERATE"),
+        ("The cabinet suspended the aid programme for the region.", "suspended", "SANCTION"),
+        # the sense of the word with this object is another event
+        ("The two leaders struck a deal on grain exports.", "struck", "AGREE"),
+        ("The government cancelled the curfew in the capital.", "cancelled", "CONCEDE"),
+    ],
+)
+def test_a_trigger_in_its_sense_stays(text: str, word: str, kind: str) -> None:
+    assert _by_trigger(text).get(word) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "word"),
+    [
+        ("Разведка передала журналистам запись разговора двух военных.", "ru", "передала"),
+        ("Камера захватила момент взрыва на складе.", "ru", "захватила"),
+        ("Утром ударили морозы.", "ru", "ударили"),
+        ("Розвідка передала журналістам запис розмови.", "uk", "передала"),
+    ],
+)
+def test_russian_and_ukrainian_triggers_in_another_sense(text: str, lang: str, word: str) -> None:
+    assert word not in _by_trigger(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "word", "kind"),
+    [
+        ("Военные передали продовольствие батальону.", "ru", "передали", "AID"),
+        ("Войска захватили мост через реку.", "ru", "захватили", "COERCE"),
+        ("Боевики освободили заложников.", "ru", "освободили", "CONCEDE"),
+        ("Дроны ударили по складу в Судже.", "ru", "ударили", "ASSAULT"),
+        # a settlement taken back is an assault, people set free a concession
+        ("Войска освободили село после боёв.", "ru", "освободили", "ASSAULT"),
+        ("Росія звільнила полонених.", "uk", "звільнила", "CONCEDE"),
+        ("Сили оборони звільнили село.", "uk", "звільнили", "ASSAULT"),
+    ],
+)
+def test_russian_and_ukrainian_triggers_in_their_sense(
+    text: str, lang: str, word: str, kind: str
+) -> None:
+    assert _by_trigger(text, lang).get(word) == kind
+
+
+def _confidence(text: str, word: str) -> float:
+    return next(e.confidence for e in _events(text) if e.trigger.text == word)
+
+
+def test_confidence_follows_the_parse() -> None:
+    full = _confidence("Russian forces shelled the bridge.", "shelled")
+    assert 0 < full <= 1
+    assert _confidence("The bridge was shelled.", "shelled") < full, "no actor"
+    assert _confidence("Russian forces did not shell the bridge.", "shell") < full, "negated"
+    buried = _confidence("Officials said that reports suggested forces had shelled it.", "shelled")
+    assert buried < full, "deep in the parse"
+
+
+def test_a_checked_sense_is_surer_than_an_unchecked_one() -> None:
+    checked = _confidence("The rebels released the hostages.", "released")
+    unchecked = _confidence("The rebels released on Friday.", "released")
+    assert unchecked < checked
+
+
+def test_main_event_is_the_highest_in_the_parse() -> None:
+    text = "The government refused to deploy peacekeepers in the region."
+    doc = parse_en(text)
+    events = extract_events(text, "en", extract_mentions(text, "en", doc), [], doc)
+    event = main_event(events, doc)
+    assert event is not None and event.trigger.text == "refused"
+
+
+def test_a_sense_added_by_an_override(tmp_path: Path) -> None:
+    assert _by_trigger("The singer stormed the charts.").get("stormed") == "ASSAULT"
+    (tmp_path / "event_senses.tsv").write_text("storm\ten\tobject\tstate\tnone\n", encoding="utf-8")
+    (tmp_path / "event_noun_classes.tsv").write_text("chart\ten\tstate\n", encoding="utf-8")
+    lexicon.configure(tmp_path)
+    assert "stormed" not in _by_trigger("The singer stormed the charts.")
+    assert _by_trigger("Troops stormed the town hall.").get("stormed") == "ASSAULT"
+
+
+def test_a_sense_that_becomes_no_type_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "event_senses.tsv").write_text(
+        "storm\ten\tobject\tstate\tSIEGE\n", encoding="utf-8"
+    )
+    lexicon.configure(tmp_path)
+    with pytest.raises(lexicon.LexiconError, match="SIEGE"):
+        _events("Troops stormed the town hall.")
