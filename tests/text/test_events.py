@@ -62,6 +62,9 @@ def _by_trigger(text: str, lang: str = "en") -> dict[str, str]:
         ("Officials moved the relatives of deployed marines to another town.", "deployed"),
         # a threat to a state of affairs is no threat by anyone
         ("The shelling of the plant threatens regional stability.", "threatens"),
+        # a warning of what happened, or of what might, is no threat
+        ("The mayor warned that rockets had hit the power station.", "warned"),
+        ("The president warned that foreign troops might be sent to the front.", "warned"),
     ],
 )
 def test_a_trigger_in_another_sense_gives_no_event(text: str, word: str) -> None:
@@ -77,6 +80,7 @@ def test_a_trigger_in_another_sense_gives_no_event(text: str, word: str) -> None
         ("The defence minister resigned on Friday.", "resigned", "RETREAT"),
         ("The army deployed two brigades to the border.", "deployed", "MOBILIZE"),
         ("Moscow threatened Kyiv with new strikes.", "threatened", "THREATEN"),
+        ("The general warned that his troops will not tolerate the raids.", "warned", "THREATEN"),
         ("Drones hit two armoured vehicles near the village overnight.", "hit", "ASSAULT"),
         ("The two governments shared intelligence on the smugglers.", "shared", "COOPERATE"),
         ("The cabinet suspended the aid programme for the region.", "suspended", "SANCTION"),
@@ -96,6 +100,7 @@ def test_a_trigger_in_its_sense_stays(text: str, word: str, kind: str) -> None:
         ("Камера захватила момент взрыва на складе.", "ru", "захватила"),
         ("Утром ударили морозы.", "ru", "ударили"),
         ("Розвідка передала журналістам запис розмови.", "uk", "передала"),
+        ("Командир предупредил, что ночью дроны ударили по складу.", "ru", "предупредил"),
     ],
 )
 def test_russian_and_ukrainian_triggers_in_another_sense(text: str, lang: str, word: str) -> None:
@@ -112,6 +117,7 @@ def test_russian_and_ukrainian_triggers_in_another_sense(text: str, lang: str, w
         # a settlement taken back is an assault, people set free a concession
         ("Войска освободили село после боёв.", "ru", "освободили", "ASSAULT"),
         ("Росія звільнила полонених.", "uk", "звільнила", "CONCEDE"),
+        ("Командир предупредил, что завтра они ударят по мосту.", "ru", "предупредил", "THREATEN"),
         ("Сили оборони звільнили село.", "uk", "звільнили", "ASSAULT"),
     ],
 )

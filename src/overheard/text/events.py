@@ -339,6 +339,23 @@ def _quoted_complement(tok: Any) -> bool:
     return False
 
 
+def _en_complement(tok: Any) -> frozenset[str]:
+    """What the verb's clause says of its content: "quote" (a direct quotation), "past" (it
+    happened: "warned that drones had hit the depot"), "possibility" ("might be deployed")."""
+    classes = set()
+    if _quoted_complement(tok):
+        classes.add("quote")
+    for child in tok.children:
+        if child.dep_ != "ccomp":
+            continue
+        auxes = {c.lower_ for c in child.children if c.dep_ in ("aux", "auxpass")}
+        if auxes & _en_modality("modal") - {"will", "would", "shall", "must", "should"}:
+            classes.add("possibility")
+        elif child.tag_ == "VBD" or (child.tag_ == "VBN" and auxes & {"had", "has", "have"}):
+            classes.add("past")
+    return frozenset(classes)
+
+
 def _en_fillers(tok: Any, subj: Any | None) -> dict[str, frozenset[str] | None]:
     """The classes of the arguments the sense checks look at, None where there is none."""
     obj = _en_object(tok)
@@ -352,7 +369,7 @@ def _en_fillers(tok: Any, subj: Any | None) -> dict[str, frozenset[str] | None]:
         "subject": _en_classes(subj) if subj is not None else None,
         "object": _en_classes(obj) if obj is not None else None,
         "means": means,
-        "complement": frozenset({"quote"}) if _quoted_complement(tok) else frozenset(),
+        "complement": _en_complement(tok),
     }
 
 
@@ -514,8 +531,27 @@ def _ru_sense(
     fillers = {
         "object": _ru_noun(after, lang, mentions, "accs"),
         "subject": subject if subject is not None else _ru_noun(after, lang, mentions, "nomn"),
+        "complement": _ru_complement(text, lang, tb, b),
     }
     return _sense_check(where, lemma, kind, fillers)
+
+
+_THAT = re.compile(r"\s*,?\s*(?:что|що)(?!\w)", re.IGNORECASE)
+
+
+def _ru_complement(text: str, lang: str, tb: int, b: int) -> frozenset[str]:
+    """ "past" when the trigger's «что»/«що» clause tells what happened («предупредил, что
+    дроны ударили по складу»): its first verb is in the past tense."""
+    from overheard.text import morph
+
+    that = _THAT.match(text, tb, b)
+    if that is None:
+        return frozenset()
+    for word in list(_WORD.finditer(text, that.end(), b))[:8]:
+        readings = morph.parses(word.group(), lang)
+        if readings and readings[0].tag.POS == "VERB":
+            return frozenset({"past"}) if readings[0].tag.tense == "past" else frozenset()
+    return frozenset()
 
 
 def _events_ru(
