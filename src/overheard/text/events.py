@@ -234,6 +234,18 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
         for child in tok.children:
             if child.dep_ in ("dobj", "obj", "nsubjpass") and child.lemma_.lower() in objects:
                 return objects[child.lemma_.lower()], child.lemma_.lower()
+        # "undertook a mediation mission", "launched a mediation effort": the event noun
+        # modifies a noun that says nothing of its own.
+        for child in tok.children:
+            if child.dep_ in ("dobj", "obj", "nsubjpass"):
+                for grand in child.children:
+                    if grand.dep_ == "compound" and grand.lemma_.lower() in objects:
+                        return objects[grand.lemma_.lower()], grand.lemma_.lower()
+        # "Talks resumed", "riots are continuing": with no object, an event noun as subject.
+        if not any(c.dep_ in ("dobj", "obj") for c in tok.children):
+            for child in tok.children:
+                if child.dep_ == "nsubj" and child.lemma_.lower() in objects:
+                    return objects[child.lemma_.lower()], child.lemma_.lower()
         if light[lemma]:
             return light[lemma], lemma
         return None
