@@ -87,6 +87,7 @@ def test_a_trigger_in_another_sense_gives_no_event(text: str, word: str) -> None
         # the sense of the word with this object is another event
         ("The two leaders struck a deal on grain exports.", "struck", "AGREE"),
         ("The government cancelled the curfew in the capital.", "cancelled", "CONCEDE"),
+        ("Belarus offered its troops to guard the border.", "offered", "AGREE"),
         # an event noun carried by a light verb's object or, with no object, its subject
         ("The bishop launched a mediation effort between the two towns.", "launched", "CONSULT"),
         ("Riots against the new tax are continuing in the north.", "continuing", "PROTEST"),

@@ -231,6 +231,10 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
     light = _en_light()
     if lemma in light:
         objects = _en_object_triggers()
+        # An offer or a signature is a commitment whatever it commits to: "offered its troops",
+        # "offered talks" are AGREE, as PLOVER codes offers and promises.
+        if light[lemma] == "AGREE":
+            return "AGREE", lemma
         for child in tok.children:
             if child.dep_ in ("dobj", "obj", "nsubjpass") and child.lemma_.lower() in objects:
                 return objects[child.lemma_.lower()], child.lemma_.lower()
