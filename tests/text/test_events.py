@@ -62,6 +62,8 @@ def _by_trigger(text: str, lang: str = "en") -> dict[str, str]:
         ("Officials moved the relatives of deployed marines to another town.", "deployed"),
         # a threat to a state of affairs is no threat by anyone
         ("The shelling of the plant threatens regional stability.", "threatens"),
+        # a course of action that "helps" something is no aid by anyone
+        ("They oppose any cooperation that helps prolong the siege.", "helps"),
         # a warning of what happened, or of what might, is no threat
         ("The mayor warned that rockets had hit the power station.", "warned"),
         ("The president warned that foreign troops might be sent to the front.", "warned"),
@@ -83,6 +85,7 @@ def test_a_trigger_in_another_sense_gives_no_event(text: str, word: str) -> None
         ("The general warned that his troops will not tolerate the raids.", "warned", "THREATEN"),
         ("Drones hit two armoured vehicles near the village overnight.", "hit", "ASSAULT"),
         ("The two governments shared intelligence on the smugglers.", "shared", "COOPERATE"),
+        ("Volunteers helped the residents of the flooded village.", "helped", "AID"),
         ("The cabinet suspended the aid programme for the region.", "suspended", "SANCTION"),
         # the sense of the word with this object is another event
         ("The two leaders struck a deal on grain exports.", "struck", "AGREE"),
