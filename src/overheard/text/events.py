@@ -456,7 +456,10 @@ def _events_en(
                 continue
             kind, lemma = found
             subj = _en_subject(tok)
-            sensed, checked = _sense_check("en", lemma, kind, _en_fillers(tok, subj))
+            sensed: str | None = kind
+            checked = True
+            if ("en", lemma) in _senses():
+                sensed, checked = _sense_check("en", lemma, kind, _en_fillers(tok, subj))
             if sensed is None:
                 continue
             kind = sensed
