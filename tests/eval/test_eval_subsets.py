@@ -66,7 +66,9 @@ def test_plover_subset():
     from overheard.eval import plover
 
     _needs("plover")
-    assert plover.run(DATA, 80)["accuracy"] >= 0.5
+    # Recorded on these first 80 records (docs/EVAL.md, "PLOVER"): .762; a drop of more than
+    # 2 points fails.
+    assert plover.run(DATA, 80)["accuracy"] >= 0.762 - 0.02
 
 
 @needs_data
