@@ -395,6 +395,9 @@ class WhisperTranslator(Translator):
                 audio.slice(start, end, channel), language=first.language, task="translate",
                 beam_size=1, vad_filter=False, condition_on_previous_text=False,
                 word_timestamps=len(chunk) > 1,
+                # Greedy only: faster-whisper's default falls back to sampling at higher
+                # temperatures, unseeded, so one call rendered differently run to run.
+                temperature=0.0,
             )  # fmt: skip
             for seg in segments:
                 # A segment that spans two utterances is split between them at its words'
