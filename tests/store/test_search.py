@@ -120,11 +120,9 @@ def test_the_read_only_path_steps_aside_for_any_other_case(tmp_path, filled):
     import sqlite3
 
     from overheard.store.case import DB_NAME
-    from overheard.store.readonly import DB_NAME as READ_NAME
     from overheard.store.readonly import open_sqlite
     from overheard.store.revisions import revisions
 
-    assert READ_NAME == DB_NAME
     assert open_sqlite(tmp_path / "nothing") is None
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / DB_NAME).write_bytes(b"not a database at all" * 100)

@@ -35,12 +35,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from overheard.errors import CaseError
 from overheard.store import migrate
 from overheard.store.blobs import BlobStore
-from overheard.store.driver import sqlite_module, vec0_path
+from overheard.store.driver import DB_NAME, sqlite_module, vec0_path
 from overheard.store.schema import Document, IngestFailure, Segment
 
 _sqlite_vec = vec0_path()
 
-DB_NAME = "case.sqlite"
 LOCK_NAME = ".case.lock"  # flock'd by whoever migrates or runs a stage; never case.sqlite itself
 
 try:

@@ -10,6 +10,8 @@ import os
 import sqlite3
 from typing import Any
 
+DB_NAME = "case.sqlite"  # the case folder's database file
+
 
 def vec0_path() -> str | None:
     """sqlite-vec's loadable extension (None when the semantic extra is not installed),

@@ -13,10 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from overheard.store.driver import sqlite_module, vec0_path
+from overheard.store.driver import DB_NAME, sqlite_module, vec0_path
 from overheard.store.revisions import head_revision
-
-DB_NAME = "case.sqlite"  # as store.case names it (a test checks they agree)
 
 
 def open_sqlite(root: Path) -> Any:
