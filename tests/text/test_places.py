@@ -181,3 +181,28 @@ def test_short_forms_of_unknown_names() -> None:
     assert found["Gwinnett"].feature == "admin2" and found["Gwinnett"].country == "US"
     assert found["St. Paris"].country == "US"  # Saint Paris, Ohio: a village reading
     assert found["Adair Co."].feature == "admin2"
+
+
+def test_unknown_names_resolve_to_the_place_they_name() -> None:
+    names = [
+        "Colorado State University",
+        "Dubai World Cup",
+        "University of Alberta",
+        "Walker County Sheriff's Office",
+    ]
+    found = _resolve("; ".join(names) + ".", names)
+    assert found["Colorado State University"].feature == "admin1"
+    assert found["Dubai World Cup"].country == "AE"
+    assert found["University of Alberta"].country == "CA"
+    surrey = _resolve("Rain in West Surrey and Guildford.", ["West Surrey", "Guildford"])
+    assert surrey["West Surrey"].country == "GB"
+    assert found["Walker County Sheriff's Office"].feature == "admin2"
+    # A qualifier needs a sizeable place after it; natural features are not facilities.
+    assert gazetteer().within_name("West Side") == []
+    assert gazetteer().within_name("Pearl Harbor") == []
+
+
+def test_parishes_are_counties() -> None:
+    found = _resolve("Deputies in Rapides Parish made an arrest.", ["Rapides Parish"])
+    assert found["Rapides Parish"].feature == "admin2" and found["Rapides Parish"].country == "US"
+    assert 30.5 < found["Rapides Parish"].latitude < 32

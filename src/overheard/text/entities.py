@@ -200,6 +200,7 @@ def _model_mentions_ru(
             # (Ukrainian only: on Russian news this cost natasha's PER score more than it won.)
             if known and (
                 _RU_LOCATIVE.search(text[:start])
+                or _place_only(surface, lang)
                 or (
                     lang == "uk"
                     and any(e.feature == "country" or e.population >= 100_000 for e in known)
@@ -208,6 +209,17 @@ def _model_mentions_ru(
                 label = "GPE"
         out.append(Mention(start, end, surface, label, normal, "natasha", 0.8))
     return out
+
+
+def _place_only(word: str, lang: str) -> bool:
+    """The dictionary reads the word only as a place name (Geox), never as a first name,
+    surname or patronymic: «обстрелы Суджи» is the town wherever it stands."""
+    from overheard.text import morph
+
+    found = morph.parses(word, lang)
+    return any("Geox" in p.tag.grammemes for p in found) and not any(
+        morph.PERSON_TAGS & set(p.tag.grammemes) for p in found
+    )
 
 
 def extract_mentions(

@@ -62,6 +62,7 @@ _ROLES: dict[str, frozenset[str]] = {
     "groups.en": frozenset({"noun", "modifier", "not_head"}),
     "groups.ru": frozenset({"plural", "collective"}),
     "region_words.en": frozenset({"suffix", "generic"}),
+    "place_parts.en": frozenset({"qualifier", "facility"}),
     "place_cues.en": _PLACE_ROLES,
     "place_cues.ru": _PLACE_ROLES,
 }

@@ -395,7 +395,8 @@ class Gazetteer:
             city = by_point.get((cc, round(lat, 3), round(lon, 3)))
             if admin1:
                 regions.setdefault((cc, admin1), []).append((lat, lon, city))
-            if cc == "US" and admin1 and admin2.endswith(" County"):
+            # Louisiana's parishes and Alaska's boroughs are its counties.
+            if cc == "US" and admin1 and admin2.endswith((" County", " Parish", " Borough")):
                 counties.setdefault((admin1, admin2), []).append((lat, lon, city))
             elif cc != "US" and admin2:
                 districts.setdefault((cc, admin2), []).append((lat, lon, city))
@@ -565,7 +566,42 @@ class Gazetteer:
             longer = short.sub(full, name)
             if longer != name:
                 return self.find(longer, within)
-        return [e for e in self.lookup(f"{name.strip()} County") if e.feature == "admin2"]
+        county = [e for e in self.lookup(f"{name.strip()} County") if e.feature == "admin2"]
+        return county or self.within_name(name)
+
+    def within_name(self, name: str) -> list[_Entry]:
+        """The place an unknown name is part of or in (``place_parts.en.tsv``): "West
+        Surrey" → Surrey, "Colorado State University" → Colorado, "University of Alberta" →
+        Alberta, "Russian Embassy" → Russia. A qualified name needs a sizeable remainder (a
+        country, a region, a town of 50,000): "West Side" is not the Turkish town of Side."""
+        qualifiers, facilities = _place_parts()
+        words = name.replace("’", "'").split()
+        head, of, tail = name.partition(" of ")
+        if of and tail.strip() and all(fold(w) in facilities | qualifiers for w in head.split()):
+            return self.lookup(tail.strip()) or self.demonym(tail.strip())  # "Bank of Japan"
+        start = 0
+        while start < len(words) - 1 and fold(words[start]) in qualifiers:
+            start += 1
+        if start:
+            part = " ".join(words[start:])
+            # Towns by their own name only: Fatsa is "Side" among its alternates.
+            rest = [
+                e for e in self.lookup(part) if e.feature != "city" or fold(e.name) == fold(part)
+            ]
+            if any(e.feature != "city" or e.population >= _SIZEABLE for e in rest):
+                return rest
+        if len(words) < 2 or fold(re.sub(r"'s$", "", words[-1])) not in facilities:
+            return []
+        # The longest run of words at its start that names a place ("Walker County" in
+        # "Walker County Sheriff's Office", "Dubai" in "Dubai World Cup").
+        for end in range(len(words) - 1, start, -1):
+            part = " ".join(words[start:end])
+            if fold(words[end - 1]) in facilities | qualifiers:
+                continue
+            found = self.lookup(part) or self.demonym(part)
+            if found:
+                return found
+        return []
 
     def villages(self, name: str) -> list[_Entry]:
         return list(self.index.get(_VILLAGE + fold(name), []))
@@ -617,6 +653,18 @@ class Gazetteer:
             )
             for w, e in raw
         ]
+
+
+_SIZEABLE = 50_000  # a town that a qualifier may narrow ("South Los Angeles")
+
+
+@lexicon.cached
+def _place_parts() -> tuple[set[str], set[str]]:
+    """(qualifier words, facility words) of ``place_parts.en.tsv``, case folded."""
+    return (
+        {fold(w) for w in lexicon.words("place_parts.en", "qualifier")},
+        {fold(w) for w in lexicon.words("place_parts.en", "facility")},
+    )
 
 
 _FEATURES = ("region", "sea", "river", "canal")
