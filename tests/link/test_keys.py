@@ -191,3 +191,30 @@ def test_name_and_patronymic_is_the_documents_person():
     result = _analysis(text, "ru", [("Г. П. Широков", "PERSON"), ("Геннадий Петрович", "PERSON")])
     keys = document_keys(result)
     assert keys[result.mentions[0].entity] == keys[result.mentions[1].entity]
+
+
+def test_a_described_speaker_keeps_its_person_when_names_are_joined():
+    """Joining "Russia's Defence Ministry" rebuilds the entity list; a speaker whose span holds
+    a name but is no mention ("Governor Viktor Lagutin of the Kursk region") kept the old
+    index and was stored as another entity (the dateline's city, the wire)."""
+    text = (
+        "MOSCOW, March 14 (Northern Wire) - Russia's Defence Ministry said 27 drones fell. "
+        "Governor Viktor Lagutin of the Kursk region said three workers had been killed."
+    )
+    result = _analysis(text, "en", [("MOSCOW", "GPE"), ("Northern Wire", "ORG"),
+                                    ("Russia", "GPE"), ("Defence Ministry", "ORG"),
+                                    ("Viktor Lagutin", "PERSON"), ("Kursk", "GPE")])  # fmt: skip
+    start = text.index("Governor")
+    speaker = Span(start, text.index(" said three"), "Governor Viktor Lagutin of the Kursk region")
+    person = next(m.entity for m in result.mentions if m.text == "Viktor Lagutin")
+    content = text.index("three workers")
+    result.statements = [
+        Statement(speaker, person, None, None, "assert",
+                  Span(content, len(text) - 1, text[content:-1]), False, False, [], 0.8)
+    ]  # fmt: skip
+    keys = document_keys(result)
+    speaker_entity = result.statements[0].speaker_entity
+    assert speaker_entity is not None
+    assert result.entities[speaker_entity].name == "Viktor Lagutin"
+    assert keys[speaker_entity] == keys[next(m.entity for m in result.mentions
+                                             if m.text == "Viktor Lagutin")]  # fmt: skip

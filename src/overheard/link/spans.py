@@ -161,11 +161,22 @@ def _rebuild(result: Any, groups: list[tuple[list[int], int, str]]) -> None:
             refs.append(EntityRef(mentions[n].label, name, [name], []))
         refs[by_name[name]].mentions.append(n)
         mentions[n].entity = by_name[name]
+    # Each old entity's index now: kept, or the joined name its mentions went into.
+    moved: dict[int, int | None] = dict(ref_index)
+    for r, ref in enumerate(result.entities):
+        if r not in moved:
+            ends = [mentions[new_index[i]].entity for i in ref.mentions]
+            moved[r] = next((e for e in ends if e is not None), None)
     result.mentions, result.entities = mentions, refs
     result.places = _places(result.places, new_index, joined, mentions, result.lang)
     for st in result.statements:
         if st.speaker is not None:
             st.speaker = spans.get((st.speaker.start, st.speaker.end), st.speaker)
+        # The speaker's entity by its new index: "Governor Viktor Lagutin of the Kursk region"
+        # (no mention at its span, so ``_repoint_speakers`` cannot find it) kept the old one,
+        # which named another entity once the list was rebuilt.
+        if st.speaker_entity is not None:
+            st.speaker_entity = moved.get(st.speaker_entity)
     for ev in result.events:
         for role in ("actor", "recipient", "place"):
             span = getattr(ev, role)
