@@ -548,6 +548,8 @@ class Gazetteer:
             # "Grantville" or "Harlem" is the village beside its other places, not the bigger
             # namesake across the country (and where the bigger ones bear the name only among
             # their alternates, "Rogersville" for Rogers Park, the village named so).
+            if any(e.feature in _NO_VILLAGES for e in found):
+                return found
             return found + self.villages(name)
         head, comma, tail = name.partition(",")
         if comma and head.strip() and tail.strip():
@@ -584,7 +586,7 @@ class Gazetteer:
         words = name.replace("’", "'").split()
         head, of, tail = name.partition(" of ")
         if of and tail.strip() and all(fold(w) in facilities | qualifiers for w in head.split()):
-            return self.lookup(tail.strip()) or self.demonym(tail.strip())  # "Bank of Japan"
+            return self.lookup(tail.strip())  # "Bank of Japan"
         start = 0
         while start < len(words) - 1 and fold(words[start]) in qualifiers:
             start += 1
@@ -599,12 +601,14 @@ class Gazetteer:
         if len(words) < 2 or fold(re.sub(r"'s$", "", words[-1])) not in facilities:
             return []
         # The longest run of words at its start that names a place ("Walker County" in
-        # "Walker County Sheriff's Office", "Dubai" in "Dubai World Cup").
+        # "Walker County Sheriff's Office", "Dubai" in "Dubai World Cup"). Not a demonym: the
+        # "Russian Embassy" is not in Russia.
         for end in range(len(words) - 1, start, -1):
             part = " ".join(words[start:end])
-            if fold(words[end - 1]) in facilities | qualifiers:
+            short = len(fold(part)) < 3 and part not in self.abbreviations  # "No. 2 …", not "US"
+            if fold(words[end - 1]) in facilities | qualifiers or short:
                 continue
-            found = self.lookup(part) or self.demonym(part)
+            found = self.lookup(part) or self.villages(part)
             if found:
                 return found
         return []
@@ -674,6 +678,8 @@ def _place_parts() -> tuple[set[str], set[str]]:
 
 
 _FEATURES = ("region", "sea", "river", "canal")
+# A name that is one of these is not taken for a village besides ("Middle East", Maine).
+_NO_VILLAGES = ("continent", "country", "admin1", *_FEATURES)
 # Log-odds added to a reading's log10 population (see PlaceContext.weight). Set by hand on
 # the size of the evidence, then checked on GWN and LGL (docs/EVAL.md, "Places").
 _WEIGHTS = {
