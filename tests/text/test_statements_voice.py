@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from overheard.text import lexicon
+from overheard.text.analyze import analyze
 from overheard.text.entities import extract_mentions, link_mentions, parse_en
 from overheard.text.records import Statement
 from overheard.text.statements import extract_statements
@@ -64,6 +65,18 @@ def test_press_release_speaks_for_its_source() -> None:
     assert denial.own_voice and denial.act == "deny"
     _none(statements, "незамедлительно")  # an instruction to the public states nothing
     _none(statements, "Пресс-служба")  # nor does the signature
+
+
+def test_a_press_office_speaks_for_the_body_it_names() -> None:
+    """The signature «Пресс-служба Министерства обороны …» makes the ministry the speaker
+    entity, not the press office (no entity) nor the document's source spelled otherwise."""
+    text = PRESS_RELEASE_RU.replace("Пресс-служба Министерства обороны",
+                                    "Пресс-служба Министерства обороны Республики Беларусь")
+    result = analyze(text, "ru", source="Минобороны Беларуси")
+    downed = _find(result.statements, "уничтожены 14 беспилотников")
+    assert downed.speaker_entity is not None
+    body = result.entities[downed.speaker_entity]
+    assert body.type == "ORG" and "Министерств" in body.name
 
 
 CHANNEL_POST_UK = (
@@ -141,6 +154,35 @@ def test_analyst_byline_text() -> None:
     assessment = _find(statements, "almost certainly hit")
     assert assessment.hedged and "in my assessment" in assessment.hedges
     _none(statements, "independent research group")  # the source about itself
+
+
+@pytest.mark.parametrize(
+    "header, author",
+    [
+        ("Commentary by Marta Zielińska, senior fellow, Vistula Test Institute, Warsaw", "Marta Zielińska"),
+        ("By Helena Brandt, head of analysis, Nordic Test Risk", "Helena Brandt"),
+        ("Автор: Ирина Ковальчук, аналитик", "Ирина Ковальчук"),
+    ],
+)  # fmt: skip
+def test_a_bylines_author_is_the_speaker_however_the_ner_reads_the_header(header, author):
+    """A header line is not running text: the NER took "Marta" and "Zielińska" for places and
+    "Helena Brandt" for an organisation, and the texts were the institute's."""
+    lang = "ru" if header.startswith("Автор") else "en"
+    body = (
+        "Я оцениваю, что там не более 300 военных. По моей оценке, склад поразила ракета."
+        if lang == "ru"
+        else "I estimate that no more than 300 soldiers are there. In my assessment, the "
+        "depot was hit by a missile."
+    )
+    text = f"{header}\n\n{body}"
+    result = analyze(text, lang, source="Test Institute")
+    people = [m for m in result.mentions if m.text == author]
+    assert people and people[0].label == "PERSON"
+    said = [s for s in result.statements if s.own_voice]
+    assert said and all(
+        s.speaker_entity is not None and result.entities[s.speaker_entity].name == author
+        for s in said
+    )
 
 
 def test_dismissals_without_a_denial_verb() -> None:

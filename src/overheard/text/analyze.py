@@ -26,7 +26,7 @@ from overheard.text.models import model_versions
 from overheard.text.places import gazetteer, resolve_places
 from overheard.text.records import COMPONENT, VERSION, Event, Statement, TextAnalysis
 from overheard.text.statements import extract_statements
-from overheard.text.statements.voice import frame_mentions
+from overheard.text.statements.voice import byline_author, frame_mentions
 
 SUPPORTED = ("en", "ru", "uk")
 # Texts analysed together: spaCy's and natasha's batches, and the Docs held at once.
@@ -93,6 +93,7 @@ def analyze_parsed(
     lang = item.lang if item.lang in SUPPORTED else "en"
     text = item.text
     mentions = extract_mentions(text, lang, doc, ner_spans=ner_spans)
+    mentions = byline_author(text, lang, mentions)
     framed = frame_mentions(text, lang, mentions, item.source)
     if framed:
         mentions = sorted([*mentions, *framed], key=lambda m: (m.start, m.end))
