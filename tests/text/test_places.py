@@ -206,3 +206,11 @@ def test_parishes_are_counties() -> None:
     found = _resolve("Deputies in Rapides Parish made an arrest.", ["Rapides Parish"])
     assert found["Rapides Parish"].feature == "admin2" and found["Rapides Parish"].country == "US"
     assert 30.5 < found["Rapides Parish"].latitude < 32
+
+
+def test_names_in_a_list_of_counties_are_counties() -> None:
+    text = "Voters in Eastland and Callahan counties and in Georgia counties went to the polls."
+    found = _resolve(text, ["Eastland", "Callahan", "Georgia"])
+    assert found["Eastland"].feature == "admin2" and found["Callahan"].feature == "admin2"
+    assert found["Georgia"].feature != "admin2"  # a state before "counties" stays the state
+    assert 31 < found["Callahan"].latitude < 33.5  # Callahan County, Texas

@@ -1,8 +1,9 @@
 """Place resolution against GeoWebNews (GWN) and LGL, given the gold toponym spans.
 
-Every gold toponym with a GeoNames id (GWN: those with one; LGL: all with a gaztag) becomes a
-GPE mention and goes through ``places.resolve_places`` exactly as in the product, with the
-article's other toponyms as context. Reported: exact GeoNames-id accuracy and accuracy within
+Every gold toponym becomes a GPE mention and goes through ``places.resolve_places`` exactly as
+in the product, with the article's other toponyms as context; those with a GeoNames id (GWN:
+those with one; LGL: all with a gaztag id) are scored. The row "scored only" gives only those
+(the protocol before 2026-12-08, when toponyms without an id were no context). Reported: exact GeoNames-id accuracy and accuracy within
 161 km (100 miles) of the gold coordinates, over all scored toponyms (no answer counts as
 wrong), and how many names the gazetteer knew at all. GWN's non-locational toponyms are
 skipped. The anchors (Mordecai 3) were measured on held-out subsets, not these whole files.
@@ -90,7 +91,9 @@ def load_lgl(path: Path, limit: int | None) -> list[tuple[str, list[dict[str, An
 
 
 def score(
-    articles: list[tuple[str, list[dict[str, Any]]]], min_population: int = 5000
+    articles: list[tuple[str, list[dict[str, Any]]]],
+    min_population: int = 5000,
+    all_context: bool = True,
 ) -> dict[str, Any]:
     from overheard.text.places import resolve_places
     from overheard.text.records import Mention
@@ -98,7 +101,9 @@ def score(
     n = exact = near = known = 0
     started = time.perf_counter()
     for text, all_tops in articles:
-        tops = [t for t in all_tops if t["id"] is not None]
+        # Every gold toponym is given (and is context for the others); those with a GeoNames
+        # id are scored ("Georgia" in LGL's "Georgia Bureau of Investigation" has none).
+        given = all_tops if all_context else [t for t in all_tops if t["id"] is not None]
         mentions = [
             Mention(
                 t["start"],
@@ -108,10 +113,12 @@ def score(
                 text[t["start"] : t["end"]],
                 "gold",
             )
-            for t in tops
+            for t in given
         ]
         resolved = resolve_places(text, mentions, min_population)
-        for top, res in zip(tops, resolved, strict=True):
+        for top, res in zip(given, resolved, strict=True):
+            if top["id"] is None:
+                continue
             n += 1
             if res.best is None:
                 continue
@@ -219,14 +226,17 @@ def run(data_dir: Path, limit: int | None = None) -> dict[str, Any]:
             result["corpora"][name] = skipped(f"geoparsing/{name}", folder / file)
             continue
         articles = loader(folder / file, limit)
-        for population in (5000, 1000):
-            res = score(articles, population)
-            result["corpora"][f"{name}@{population}"] = res
+        # As before 2026-12: only the toponyms with an id given, so only they are context.
+        for population, all_context in ((5000, True), (5000, False), (1000, True)):
+            res = score(articles, population, all_context)
+            suffix = "" if all_context else ",scored-only"
+            result["corpora"][f"{name}@{population}{suffix}"] = res
             anchor = f"{ANCHOR[name][0]:.3f} / {ANCHOR[name][1]:.3f}"
             rows.append(
                 [
                     name,
                     population,
+                    "all gold" if all_context else "scored only",
                     res["toponyms"],
                     res["known_to_gazetteer"],
                     res["exact"],
@@ -237,6 +247,7 @@ def run(data_dir: Path, limit: int | None = None) -> dict[str, Any]:
     header = [
         "corpus",
         "min pop.",
+        "given",
         "toponyms",
         "in gazetteer",
         "exact id",

@@ -992,6 +992,26 @@ _SHORT_WORDS = (
 _AFTER_TOWN = re.compile(r",\s*([A-Z][\w.]*(?:\s?[A-Z][\w.]*){0,2})")
 
 
+# "Boone, Hendricks and Hamilton counties": every name of the list is a county.
+_COUNTY_LIST = re.compile(
+    r"(?:\s*(?:,|,?\s*(?:and|or|&))\s*[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*)?)*"
+    r"\s+(counties|parishes)\b"
+)
+
+
+def _counties_listed(gaz: Gazetteer, text: str, mention: Mention) -> list[_Entry]:
+    """A name in a list that ends "… counties" read as a county ("Jackson and Barrow
+    counties"), unless it is a state ("Georgia counties") or a country."""
+    match = _COUNTY_LIST.match(text, mention.end)
+    if match is None:
+        return []
+    name = mention.text.strip()
+    if any(e.feature in ("admin1", "country") for e in gaz.lookup(name)):
+        return []
+    word = "County" if match.group(1) == "counties" else "Parish"
+    return [e for e in gaz.lookup(f"{name} {word}") if e.feature == "admin2"]
+
+
 def _placed_in(gaz: Gazetteer, text: str, mention: Mention) -> set[tuple[str, str]]:
     """The regions a "Town, Region" in the text puts a mention in ("COLUMBIA, Ky.")."""
     match = _AFTER_TOWN.match(text, mention.end)
@@ -1046,7 +1066,9 @@ def resolve_places(
     for i in places:
         m = mentions[i]
         within = _placed_in(gaz, text, m)
-        readings[i] = gaz.find(m.normal, within) or gaz.find(m.text, within)
+        readings[i] = _counties_listed(gaz, text, m) or (
+            gaz.find(m.normal, within) or gaz.find(m.text, within)
+        )
     home, text_regions = _text_regions(gaz, text)
     keys = {i: fold(mentions[i].text) for i in places}
     # What each name contributes when it is unambiguous enough to be context by itself.
