@@ -9,6 +9,7 @@ surname joining the fuller name that appears in the same document.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -280,7 +281,8 @@ def extract_mentions(
         kept = _organisations(text, kept)
         from overheard.text import ukrainian
 
-        kept.extend(ukrainian.places(text, kept))
+        kept = ukrainian.cued_places(text, kept, _normal_ru)
+        kept.extend(ukrainian.places(text, kept, _normal_ru))
         kept.extend(ukrainian.abbreviations(text, kept, _normal_ru))
         kept.extend(ukrainian.first_names(text, kept, _normal_ru))
     kept.sort(key=lambda m: m.start)
@@ -291,20 +293,29 @@ def _organisations(text: str, kept: list[Mention]) -> list[Mention]:
     """Institutions of ``lexicons/organisations.tsv`` («Міноборони Росії», «Генштаб ЗСУ»):
     each replaces the model mentions it overlaps («Міноборони Росії» read as a person),
     except a longer model ORG around it, and never a rule mention (units, equipment)."""
-    from overheard.text.organisations import find_organisations
+    from overheard.text.organisations import find_organisations, joined, ukrainian_organisations
 
-    for start, end in find_organisations(text):
-        overlapping = [k for k in kept if k.start < end and start < k.end]
+    # The spans are joined, so each is decided against the mentions as they came; a mention
+    # is looked up by its start (texts run to hundreds of thousands of characters).
+    kept = sorted(kept, key=lambda k: k.start)
+    starts = [k.start for k in kept]
+    longest = max((k.end - k.start for k in kept), default=0)
+    dropped: set[int] = set()
+    added: list[Mention] = []
+    for start, end in joined(find_organisations(text) + ukrainian_organisations(text)):
+        lo = bisect.bisect_left(starts, start - longest)
+        hi = bisect.bisect_left(starts, end)
+        overlapping = [i for i in range(lo, hi) if start < kept[i].end]
         if any(
-            k.source not in ("natasha", "gazetteer")
-            or (k.label == "ORG" and k.start <= start and end <= k.end)
-            for k in overlapping
+            kept[i].source not in ("natasha", "gazetteer")
+            or (kept[i].label == "ORG" and kept[i].start <= start and end <= kept[i].end)
+            for i in overlapping
         ):
             continue
-        kept = [k for k in kept if not any(k is o for o in overlapping)]
+        dropped.update(overlapping)
         surface = text[start:end]
-        kept.append(Mention(start, end, surface, "ORG", _normal_ru(surface, "ORG"), "rules", 0.8))
-    return kept
+        added.append(Mention(start, end, surface, "ORG", _normal_ru(surface, "ORG"), "rules", 0.8))
+    return [k for i, k in enumerate(kept) if i not in dropped] + added
 
 
 def _key(normal: str) -> str:

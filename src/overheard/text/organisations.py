@@ -10,7 +10,9 @@ name right after it joins the span.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from overheard.text import lexicon, morph
 
@@ -102,4 +104,280 @@ def find_organisations(text: str) -> list[tuple[int, int]]:
                 break
         out.append((start, words[j - 1][1]))
         i = j
+    return out
+
+
+# --- Ukrainian organisation names by their shape -----------------------------------------------
+
+_ROLES = frozenset({"head", "kind", "legal", "ending", "prefix", "not_prefix", "not_org"})
+
+
+@lexicon.cached
+def _uk_words() -> dict[str, frozenset[str]]:
+    """``organisation_words.uk`` by role; abbreviations (legal, not_org) as written, the rest
+    lower case."""
+    by_role: dict[str, set[str]] = {role: set() for role in _ROLES}
+    for row in lexicon.table("organisation_words.uk"):
+        role = row["part"]
+        if role not in _ROLES:
+            raise lexicon.LexiconError(f"organisation_words.uk: unknown part {role!r}")
+        by_role[role].add(row["word"] if role in ("legal", "not_org") else row["word"].lower())
+    return {role: frozenset(words) for role, words in by_role.items()}
+
+
+def is_common_abbreviation(word: str) -> bool:
+    """«ЗМІ», «ПДВ», «ФОПів»: an abbreviation of a common noun (with a case ending), never an
+    organisation."""
+    stem = re.sub("[а-яіїєґ]+$", "", word)
+    return stem in _uk_words()["not_org"]
+
+
+@lru_cache(maxsize=65536)
+def _uk_readings(word: str) -> tuple[Any, ...]:
+    return tuple(morph.parses(word, "uk"))
+
+
+@lru_cache(maxsize=65536)
+def _uk_lemmas(word: str) -> frozenset[str]:
+    lower = word.lower()
+    return frozenset({lower, *(p.normal_form for p in _uk_readings(word))})
+
+
+def _is_head(word: str) -> bool:
+    return bool(_uk_lemmas(word) & _uk_words()["head"])
+
+
+def _introduces_name(word: str) -> bool:
+    words = _uk_words()
+    return bool(_uk_lemmas(word) & (words["head"] | words["kind"]))
+
+
+def _has(word: str, *tags: str) -> bool:
+    return any(all(t in p.tag for t in tags) for p in _uk_readings(word))
+
+
+def _best_is(word: str, pos: frozenset[str]) -> bool:
+    found = _uk_readings(word)
+    return bool(found) and found[0].tag.POS in pos
+
+
+_NOT_NAME_POS = frozenset(
+    {"NPRO", "CONJ", "PREP", "PRCL", "INTJ", "ADVB", "PRED", "VERB", "INFN", "GRND"}
+)
+_ADJECTIVE = frozenset({"ADJF", "PRTF"})
+
+
+def _is_adjective(word: str) -> bool:
+    return not _best_is(word, _NOT_NAME_POS) and any(
+        p.tag.POS in _ADJECTIVE for p in _uk_readings(word)
+    )
+
+
+def _is_genitive(word: str) -> bool:
+    return any(
+        p.tag.POS in ("NOUN", "ADJF", "PRTF") and "gent" in p.tag for p in _uk_readings(word)
+    )
+
+
+def _person_word(word: str) -> bool:
+    return any(morph.PERSON_TAGS & set(p.tag.grammemes) for p in _uk_readings(word))
+
+
+def _place(word: str) -> bool:
+    from overheard.text.ukrainian import place_of
+
+    return place_of(word) is not None
+
+
+def _compound(word: str) -> bool:
+    """«Київради», «райсуду», «Мінприроди», «Держгеокадастру», «Укравтодору»,
+    «Харківобленерго»: one capitalised word built on an institution's part."""
+    if not word[0].isupper() or word.isupper() or _person_word(word) or _place(word):
+        return False
+    words = _uk_words()
+    for lemma in _uk_lemmas(word):
+        if any(lemma.endswith(e) and len(lemma) >= len(e) + 3 for e in words["ending"]):
+            return True
+        if any(
+            lemma.startswith(p) and len(lemma) >= len(p) + 3 for p in words["prefix"]
+        ) and not any(lemma.startswith(n) for n in words["not_prefix"] if len(n) > 3):
+            return True
+    return False
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _looks_like_company(name: str) -> bool:
+    """A quoted name with no word before it that says what it names is a company's when a word
+    of it is not in the dictionary («Ілатанмед»), is Latin («SMIDA»), a compound
+    («Барлінек-Інвест», «Укрінстрах») or an abbreviation («УПС»)."""
+    for word in _WORD.findall(name):
+        if _LATIN.search(word) or "-" in word or (word.isupper() and len(word) > 1):
+            return True
+        if _compound(word):
+            return True
+        if morph.is_cyrillic(word) and not morph.analyzer("uk").word_is_known(word.lower()):
+            if not _person_word(word) and not _place(word):
+                return True
+    return False
+
+
+_QUOTED = re.compile(r"«([^«»\n]{1,80})»")
+_PREVIOUS_WORD = re.compile(r"([\w'’]+(?:-[\w'’]+)*)\s*«?\s*$")
+
+
+def _quoted_key(name: str) -> tuple[str, ...]:
+    return tuple(morph.lemma(w, "uk") for w in _WORD.findall(name))
+
+
+def _quoted_names(text: str) -> list[tuple[int, int]]:
+    """Names in «…» that a legal form («ТОВ «Кузь»»), an organisation word («фірми
+    «Профіт»») or their own shape mark as a company; and every other «…» of the same name in
+    the text (one name, one sense within a text)."""
+    words = _uk_words()
+    found: list[tuple[int, int, tuple[str, ...] | None]] = []
+    named: set[tuple[str, ...]] = set()
+    for m in _QUOTED.finditer(text):
+        name = m.group(1).strip()
+        tokens = _WORD.findall(name)
+        if not tokens or not tokens[0][0].isupper() or len(tokens) > 7:
+            continue
+        if re.search(r"[.!?:;]$", name) or _best_is(tokens[0], _NOT_NAME_POS):
+            continue
+        if any(_best_is(w, frozenset({"VERB"})) for w in tokens):
+            continue
+        key = _quoted_key(name)
+        window = max(0, m.start() - 60)
+        previous = _PREVIOUS_WORD.search(text[window : m.start()])
+        before = previous.group(1) if previous else ""
+        if previous and before in words["legal"]:
+            found.append((window + previous.start(1), m.end(), None))
+            named.add(key)
+        elif before and _introduces_name(before):
+            found.append((m.start(1), m.end(1), None))
+            named.add(key)
+        elif _looks_like_company(name):
+            found.append((m.start(1), m.end(1), None))
+            named.add(key)
+        else:
+            found.append((m.start(1), m.end(1), key))
+    return [(a, b) for a, b, key in found if key is None or key in named]
+
+
+_COMPLEMENT_PREPOSITIONS = frozenset({"у", "в", "при", "з"})
+_PLACE_NOUNS = frozenset({"область", "район", "місто", "округ"})
+
+
+def _institutions(text: str) -> list[tuple[int, int]]:
+    """«Рівненська обласна рада», «Вищий господарський суд України», «Партії регіонів»,
+    «Державної фінансової інспекції в Луганській області»: a head of the list after its
+    adjectives, the first word capitalised, with the genitive complement that follows it."""
+    from overheard.text.ukrainian import sentence_initial
+
+    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+    def joined(i: int) -> bool:
+        """Word i follows word i-1 with nothing but a space between."""
+        return i > 0 and text[tokens[i - 1][1] : tokens[i][0]] == " "
+
+    out: list[tuple[int, int]] = []
+    for i, (_, _, word) in enumerate(tokens):
+        if not _is_head(word) or _best_is(word, _NOT_NAME_POS):
+            continue
+        j = i
+        while j > 0 and joined(j) and i - j < 4 and _is_adjective(tokens[j - 1][2]):
+            j -= 1
+        first = next((k for k in range(j, i + 1) if tokens[k][2][0].isupper()), None)
+        if first is None:
+            continue
+        end = _complement(text, tokens, i, joined)
+        if first == i and end == i and sentence_initial(text, tokens[i][0]):
+            continue  # «Управління» opening a sentence, with nothing after it
+        if first == i and end == i and word.isupper():
+            continue  # a bare abbreviation is the abbreviation rule's
+        out.append((tokens[first][0], tokens[end][1]))
+    return out
+
+
+def _complement(
+    text: str, tokens: list[tuple[int, int, str]], i: int, joined: Callable[[int], bool]
+) -> int:
+    """The last word of a head's genitive complement («доходів і зборів України», «м. Києва»,
+    «в Луганській області»), or ``i`` if it has none."""
+    end = i
+    k = i + 1
+    while k < len(tokens) and k - i <= 8:
+        word = tokens[k][2]
+        gap = text[tokens[k - 1][1] : tokens[k][0]]
+        if gap == ". " and tokens[k - 1][2] == "м" and word[0].isupper():
+            end = k  # «суд м. Києва»
+            k += 1
+            continue
+        if gap != " ":
+            break
+        if word in ("і", "та") and end == k - 1 and end > i:
+            # «доходів і зборів»: only a lower-case word joins (not «Генштаб ЗСУ та ВМС»)
+            if k + 1 < len(tokens) and tokens[k + 1][2][0].islower():
+                k += 1
+                continue
+            break
+        if word.lower() in _COMPLEMENT_PREPOSITIONS and k + 1 < len(tokens):
+            # «в Луганській області», «з питань кіно»: taken only with what follows.
+            nxt = tokens[k + 1][2]
+            if word.lower() == "з" and nxt == "питань":
+                k += 2
+                end = k - 1
+                continue
+            if (
+                nxt[0].isupper()
+                and k + 2 < len(tokens)
+                and _uk_lemmas(tokens[k + 2][2]) & _PLACE_NOUNS
+            ):
+                end = k + 2
+                k += 3
+                continue
+            break
+        if word[0].isupper():
+            if _place(word) or (
+                not _person_word(word) and _is_genitive(word) and not _is_head(word)
+            ):
+                end = k
+                k += 1
+                continue
+            if word.isupper() and not is_common_abbreviation(word):
+                end = k  # «Генштаб ЗСУ»
+                k += 1
+                continue
+            break
+        if _best_is(word, _NOT_NAME_POS) or not _is_genitive(word):
+            break
+        end = k
+        k += 1
+    return end
+
+
+def ukrainian_organisations(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the organisation names in a Ukrainian ``text`` found by their shape:
+    quoted company names, institutions by their head noun, one-word institutions; in text
+    order, overlapping finds joined."""
+    from overheard.text.ukrainian import sentence_initial
+
+    spans = _quoted_names(text) + _institutions(text)
+    for m in _WORD.finditer(text):
+        if _compound(m.group()) and not (
+            sentence_initial(text, m.start()) and not _best_is(m.group(), frozenset({"NOUN"}))
+        ):
+            spans.append((m.start(), m.end()))
+    return joined(spans)
+
+
+def joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in text order, each overlapping run joined into one."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
     return out

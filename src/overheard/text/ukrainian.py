@@ -27,7 +27,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from overheard.text import morph
+from overheard.text import lexicon, morph
 from overheard.text.records import Mention
 
 _FUNCTION_POS = frozenset(
@@ -85,8 +85,9 @@ def place_of(word: str) -> Any | None:
 
     gaz = gazetteer()
     person = has_person_reading(word)
-    # A dictionary form that is also a name's («Лариса», «Володимир») is a person's here.
-    names = {p.normal_form for p in _readings(word) if morph.PERSON_TAGS & set(p.tag.grammemes)}
+    # A dictionary form that is also a first name's («Лариса») is a person's here; one that
+    # is only a surname's («Лондоні» reads as the surname Лондон) may still be a big place.
+    names = {p.normal_form for p in _readings(word) if "Name" in p.tag.grammemes}
     lemmas = [x for x in morph.place_lemmas(word, "uk") if x not in names]
     for name in dict.fromkeys([word, *lemmas] if not person else lemmas):
         for entry in gaz.lookup(name):
@@ -95,6 +96,48 @@ def place_of(word: str) -> Any | None:
             if entry.feature == "city" and (not person or entry.population >= _BIG_PLACE):
                 return entry
     return None
+
+
+class _Cover:
+    """The characters of ``text`` that mentions cover, asked span by span in constant time
+    (a text may run to hundreds of thousands of characters and thousands of mentions)."""
+
+    def __init__(self, text: str, found: list[Mention]) -> None:
+        self._mask = bytearray(len(text))
+        for f in found:
+            self.add(f.start, f.end)
+
+    def add(self, start: int, end: int) -> None:
+        self._mask[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self._mask.find(1, start, end) != -1
+
+
+@lru_cache(maxsize=65536)
+def listed_place(word: str) -> bool:
+    """A place of ``lexicons/place_names.uk`` («Криму», «Донбасі»), or a region named by a
+    town with -щина/-ччина («Львівщині», «Житомирщина», «Вінниччини»)."""
+    listed = _listed_places()
+    lemmas = {p.normal_form for p in _readings(word) if p.tag.POS == "NOUN"} or {word.lower()}
+    if lemmas & listed:
+        return True
+    from overheard.text.places import gazetteer
+
+    for lemma in lemmas:
+        m = re.fullmatch(r"(.{3,})(щина|ччина)", lemma)
+        if m is None:
+            continue
+        stem = m.group(1)
+        towns = [stem, stem + "а", stem + "ь"] if m.group(2) == "щина" else [stem + "ця"]
+        if any(e.feature in ("city", "admin1") for town in towns for e in gazetteer().lookup(town)):
+            return True
+    return False
+
+
+@lexicon.cached
+def _listed_places() -> frozenset[str]:
+    return frozenset(row["name"].lower() for row in lexicon.table("place_names.uk"))
 
 
 def sentence_initial(text: str, start: int) -> bool:
@@ -139,18 +182,29 @@ def _person_pieces(text: str, m: Mention, normal: Normaliser) -> list[Mention]:
             out.append(_mention(text, start, end, "LOC", normal))
         run.clear()
 
-    for start, end, word in _words(text, m.start, m.end):
+    words = _words(text, m.start, m.end)
+    for i, (start, end, word) in enumerate(words):
         if not word[0].isupper() or is_function_word(word):
             close()
             continue
         entry = place_of(word)
         if entry is not None and not (run and has_person_reading(word)):
-            close()
-            out.append(_place(text, start, end, entry))
-            continue
+            if not (entry.feature == "city" and _surname_after(words, i)):
+                close()
+                out.append(_place(text, start, end, entry))
+                continue
         run.append((start, end, word))
     close()
     return out
+
+
+def _surname_after(words: list[tuple[int, int, str]], i: int) -> bool:
+    """«Володимир Бондаренко»: a town's name («Володимир») followed by a name word is a
+    first name."""
+    if i + 1 >= len(words) or words[i + 1][0] != words[i][1] + 1:
+        return False
+    after = words[i + 1][2]
+    return after[0].isupper() and _name_like(after) and place_of(after) is None
 
 
 _COUNTRY_AFTER = re.compile(r" ([А-ЯІЇЄҐ][а-яіїєґ'’]+)")
@@ -181,15 +235,19 @@ _ABBREVIATION = re.compile(r"(?<![\w-])[А-ЯІЇЄҐ]{2,5}(?:[а-яіїєґ]{1,
 def abbreviations(text: str, found: list[Mention], normal: Normaliser) -> list[Mention]:
     """Capital-letter abbreviations outside every mention («КДБ», «ОДА», «УДАРу») are
     organisations, unless the gazetteer knows them as a place («США», «РФ»)."""
+    from overheard.text.organisations import is_common_abbreviation
     from overheard.text.places import gazetteer
 
     out: list[Mention] = []
+    taken = _Cover(text, found)
     for m in _ABBREVIATION.finditer(text):
-        if any(f.start < m.end() and m.start() < f.end for f in found):
+        if taken.overlaps(m.start(), m.end()):
             continue
         stem = re.sub("[а-яіїєґ]+$", "", m.group())  # a case ending on an abbreviation
         if len(stem) < 2 or gazetteer().lookup(stem) or _ROMAN.fullmatch(stem):
             continue
+        if is_common_abbreviation(m.group()):
+            continue  # «ЗМІ», «ПДВ»
         found_readings = _readings(m.group().lower())
         if _known(m.group()) and not any("Abbr" in p.tag.grammemes for p in found_readings):
             continue  # a word set in capitals («ЗА», «ВИСНОВКИ»)
@@ -232,13 +290,13 @@ def first_names(text: str, found: list[Mention], normal: Normaliser) -> list[Men
     """People natasha misses: a capitalised word outside every mention whose best reading is
     a first name, with the capitalised name words that follow it («Андрій Шевчук»)."""
     out: list[Mention] = []
-    taken = [(f.start, f.end) for f in found]
+    taken = _Cover(text, found)
     matches = list(_CAPITALISED.finditer(text))
     i = 0
     while i < len(matches):
         m = matches[i]
         i += 1
-        if any(a < m.end() and m.start() < b for a, b in taken):
+        if taken.overlaps(m.start(), m.end()):
             continue
         if not _first_is_name(m.group()) or place_of(m.group()) is not None:
             continue
@@ -246,7 +304,7 @@ def first_names(text: str, found: list[Mention], normal: Normaliser) -> list[Men
         while i < len(matches):
             nxt = matches[i]
             gap = text[end : nxt.start()]
-            if gap != " " or any(a < nxt.end() and nxt.start() < b for a, b in taken):
+            if gap != " " or taken.overlaps(nxt.start(), nxt.end()):
                 break
             word = nxt.group()
             if is_function_word(word) or place_of(word) is not None or not _name_like(word):
@@ -254,25 +312,105 @@ def first_names(text: str, found: list[Mention], normal: Normaliser) -> list[Men
             end = nxt.end()
             i += 1
         out.append(_mention(text, m.start(), end, "PERSON", normal))
-        taken.append((m.start(), end))
+        taken.add(m.start(), end)
     return out
 
 
-def places(text: str, found: list[Mention]) -> list[Mention]:
+def _listed(text: str, start: int, end: int, normal: Normaliser) -> Mention:
+    surface = text[start:end]
+    return Mention(start, end, surface, "LOC", normal(surface, "LOC"), "gazetteer", 0.7)
+
+
+def places(text: str, found: list[Mention], normal: Normaliser) -> list[Mention]:
     """Places natasha misses in Ukrainian («Росії», «Києва», «Європи»): a capitalised word
     outside every mention that the gazetteer knows by a non-person dictionary form, not at a
     sentence start unless it is a country (a capitalised common word there is no evidence)."""
     out: list[Mention] = []
+    taken = _Cover(text, found)
     for m in _CAPITALISED.finditer(text):
-        if any(f.start < m.end() and m.start() < f.end for f in found):
+        if taken.overlaps(m.start(), m.end()):
             continue
         word = m.group()
         if is_function_word(word):
             continue
         entry = place_of(word)
         if entry is None:
+            if listed_place(word):
+                out.append(_listed(text, m.start(), m.end(), normal))
             continue
         if entry.feature != "country" and sentence_initial(text, m.start()):
             continue
+        after = _CAPITALISED.match(text, m.end() + 1)
+        if entry.feature == "city" and text[m.end() : m.end() + 1] == " " and after:
+            following = after.group()
+            if _name_like(following) and place_of(following) is None:
+                continue  # «Володимир Бондаренко»
         out.append(_place(text, m.start(), m.end(), entry))
+    return out
+
+
+# A street's or a settlement's word before its name: the name is a place whatever its words
+# read as («вул. Михайла Гришка», «с. Нова Дофіновка», «у місті Києві»).
+_STREET_CUE = re.compile(
+    r"(?<![\w-])(?:вул\.|вулиц[яіюею]+|просп\.|проспект[іуом]*|пл\.|площ[аіеюу]+|бульв\.|"
+    r"б-р|бульвар[іуом]*|пров\.|провул[ко][кук]+[уомі]*|узвіз|узвоз[іуом]+|шосе)\s+"
+    r"(?=[А-ЯІЇЄҐ0-9])"
+)
+_SETTLEMENT_CUE = re.compile(
+    r"(?<![\w-])(?:м\.|с\.|смт\.?|сел\.|с-ще|міст[аоіу]|місті|сел[аоіу]|селі|селищ[аеіу]|"
+    r"хутор[аіу]|хутір|містечк[аоуі])\s+(?=[А-ЯІЇЄҐ])"
+)
+_NAME_WORDS = re.compile(
+    r"(?:[А-ЯІЇЄҐ]\.\s?)?[А-ЯІЇЄҐ][\w'’]*(?:-[\w'’]+)*(?:\s(?:[А-ЯІЇЄҐ][\w'’]*(?:-[\w'’]+)*))*"
+)
+_HOUSE = re.compile(r",\s\d+[\w/-]*")
+_REGION_NOUNS = frozenset({"область", "район", "округ"})
+
+
+def _cued_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for cue, with_cue in ((_STREET_CUE, True), (_SETTLEMENT_CUE, False)):
+        for m in cue.finditer(text):
+            name = _NAME_WORDS.match(text, m.end())
+            if name is None:
+                continue
+            words = _words(text, name.start(), name.end())
+            # stop at a word that is not part of the name (a verb, a function word)
+            keep = []
+            for w in words:
+                if is_function_word(w[2]):
+                    break
+                keep.append(w)
+            if not keep:
+                continue
+            end = keep[-1][1]
+            house = _HOUSE.match(text, end) if with_cue else None
+            if house:
+                end = house.end()
+            spans.append((m.start() if with_cue else name.start(), end))
+    # «Одеської області», «Широківського району»: a capitalised adjective before a region noun.
+    for m in _CAPITALISED.finditer(text):
+        after = _WORD.match(text, m.end() + 1)
+        if after is None or text[m.end() : m.end() + 1] != " ":
+            continue
+        if not {p.normal_form for p in _readings(after.group())} & _REGION_NOUNS:
+            continue
+        if any(p.tag.POS == "ADJF" for p in _readings(m.group())):
+            spans.append((m.start(), after.end()))
+    return spans
+
+
+def cued_places(text: str, kept: list[Mention], normal: Normaliser) -> list[Mention]:
+    """Streets, settlements and regions named after the word that says what they are: each
+    replaces the model's mentions it overlaps («Михайла Гришка» read as a person), never a
+    rule's (an organisation's name holds its region: «прокуратури Донецької області»)."""
+    spans = sorted(_cued_spans(text))
+    taken = _Cover(text, [k for k in kept if k.source not in ("natasha", "gazetteer")])
+    out = list(kept)
+    for start, end in spans:
+        if taken.overlaps(start, end):
+            continue
+        out = [k for k in out if not (k.start < end and start < k.end)]
+        out.append(_listed(text, start, end, normal))
+        taken.add(start, end)
     return out
