@@ -312,3 +312,127 @@ def test_semantic_search_on_pgvector(pg_case, settings, tmp_path):
     )
     assert semantic_search(pg_case, "North Korean soldiers", kind="audio") == []
     assert runner.pending("embed") == []
+
+
+# ------------------------------------------------------------- full-text search at scale
+
+
+def _prefix_search(case, query, limit=20, offset=0, language=None, kind=None):
+    """The search as it was before prefixes became words: the prefix matched by PostgreSQL
+    itself, the newest RANKED matches ranked (the reference the words must agree with)."""
+    from sqlalchemy import text
+
+    from overheard.store.search import RANKED, _tsquery
+
+    where = " AND s.language = :language" if language else ""
+    where += " AND d.kind = :kind" if kind else ""
+    statement = text(
+        "SELECT id, score FROM (SELECT s.id, -ts_rank(s.search, to_tsquery('simple', :q)) "
+        "AS score FROM segments s JOIN documents d ON d.id = s.document_id "
+        f"WHERE s.search @@ to_tsquery('simple', :q){where} ORDER BY s.id DESC LIMIT :ranked"
+        ") AS newest ORDER BY score, id LIMIT :limit OFFSET :offset"
+    )
+    params = {"q": _tsquery(query)[0], "ranked": RANKED, "limit": limit, "offset": offset}
+    params.update(language=language, kind=kind)
+    with case.engine.connect() as conn:
+        return [(row.id, round(-row.score, 4)) for row in conn.execute(statement, params)]
+
+
+def test_a_prefix_as_its_words_finds_what_the_prefix_finds(pg_case, settings, samples):
+    """A prefix is matched as the index's words that start with it (issue 13: PostgreSQL
+    plans any prefix blind): the same segments, scores and order as the prefix itself, with
+    the filters, phrases, ё and Cyrillic; words written after the migration are in the
+    vocabulary too (the database's trigger adds them, for an insert and an update)."""
+    from sqlalchemy import text
+
+    from overheard.ingest.ingest import Ingestor
+    from overheard.store.search import search
+
+    Ingestor(pg_case, settings, workers=1).ingest([samples / "reports"])
+    for query, filters in [
+        ("курск", {}),
+        ("уйдём", {}),
+        ('"K Battalion"', {}),
+        ("Покровському", {"language": "uk"}),
+        ("troops", {"kind": "text", "limit": 3, "offset": 1}),
+        ("с", {}),  # a one-letter prefix: every word it starts
+        ("zzzxqv", {}),
+        ("сорок два", {}),
+    ]:
+        hits = search(pg_case, query, **filters)
+        assert [(h.segment_id, h.score) for h in hits] == _prefix_search(pg_case, query, **filters)
+    assert search(pg_case, "курск") and search(pg_case, "с")
+
+    with pg_case.engine.begin() as conn:
+        segment = conn.execute(text("SELECT id FROM segments ORDER BY id LIMIT 1")).scalar()
+        conn.execute(
+            text("UPDATE segments SET text = 'Зюзюкино обстреляли' WHERE id = :id"), {"id": segment}
+        )
+    assert [h.segment_id for h in search(pg_case, "зюзюк")] == [segment]
+    assert _prefix_search(pg_case, "зюзюк") == [(segment, search(pg_case, "зюзюк")[0].score)]
+
+
+def test_the_read_only_path_finds_what_the_case_finds(pg_case, settings, samples):
+    """``overheard --database-url … search`` reads the database on a read-only psycopg
+    connection of its own, without SQLAlchemy: the same hits as through the case's engine."""
+    from overheard.errors import OverheardError
+    from overheard.ingest.ingest import Ingestor
+    from overheard.store.readonly import open_postgres
+    from overheard.store.search import search, search_postgres
+
+    Ingestor(pg_case, settings, workers=1).ingest([samples / "reports"])
+    url = pg_case.engine.url.render_as_string(hide_password=False)
+    db = open_postgres(url)
+    assert db is not None
+    try:
+        for query, filters in [
+            ("курск", {}),
+            ('"K Battalion"', {}),
+            ("Покровському", {"language": "uk"}),
+            ("troops", {"kind": "text", "limit": 3, "offset": 1}),
+        ]:
+            ours = search_postgres(db, query, **filters)
+            theirs = search(pg_case, query, **filters)
+            assert ours and [h.as_record() for h in ours] == [h.as_record() for h in theirs]
+        with pytest.raises(OverheardError, match="cannot parse search query"):
+            search_postgres(db, "a & | b", raw=True)
+        db.rollback()
+        with pytest.raises(Exception, match="read-only transaction"):
+            db.execute("DELETE FROM segments")
+    finally:
+        db.close()
+
+    probe = (
+        "import sys; from overheard.cli import cli\n"
+        "try:\n"
+        f"    cli(['--case', 'nowhere', '--database-url', {url!r}, 'search', 'курск', '--json'],"
+        " standalone_mode=False)\n"
+        "finally:\n"
+        "    print('SQLALCHEMY' if 'sqlalchemy' in sys.modules else 'WITHOUT')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout.rsplit("\n", 2)[0])
+    assert printed["hits"] == [h.as_record() for h in search(pg_case, "курск")]
+    assert done.stdout.strip().endswith("WITHOUT")
+
+
+def test_the_read_only_path_steps_aside_for_any_other_database(tmp_path, pg_url):
+    """Another schema revision, no schema, a server that is not there or a URL that is not
+    PostgreSQL's: None, so the command opens the case the usual way (which says why)."""
+    from sqlalchemy import create_engine, text
+
+    from overheard.store import Case
+    from overheard.store.readonly import open_postgres
+    from overheard.store.revisions import revisions
+
+    assert open_postgres(pg_url) is None  # empty: no schema yet
+    Case.open(tmp_path / "case", database_url=pg_url).close()
+    assert open_postgres(pg_url) is not None
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": revisions()[-2]})
+    engine.dispose()
+    assert open_postgres(pg_url) is None
+    assert open_postgres("postgresql://nobody@127.0.0.1:1/none") is None
+    assert open_postgres("mysql://x@localhost/db") is None

@@ -152,3 +152,26 @@ def test_a_plain_search_command_starts_without_sqlalchemy(filled):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Курск" in done.stdout and done.stdout.strip().endswith("WITHOUT")
+
+
+def test_a_hits_record_is_the_exports_search_hit(filled):
+    """``overheard search --json`` prints ``Hit.as_record()`` without importing the records
+    (pydantic and the schema: +1 s of the command's start): it must be SearchHit's dump."""
+    from overheard.records import SearchHit
+
+    hits = search(filled, "курск") + search(filled, '"K Battalion"')
+    assert hits
+    for h in hits:
+        assert SearchHit.model_validate(h.as_record()).dump() == h.as_record()
+
+
+def test_prefix_operands_of_a_tsquery_as_postgresql_writes_it():
+    """PostgreSQL's search matches a prefix as its words: the prefixes are found in the
+    tsquery's text, quotes and backslashes as PostgreSQL escapes them, weighted ones left."""
+    from overheard.store.search import _operand, _past, _prefix_operands
+
+    written = "'склад':*AB & 'x':* & 'it''s':* <-> 'a\\\\b':* & 'y' | !'z':*"
+    found = [(written[a:b], word) for a, b, word in _prefix_operands(written)]
+    assert found == [("'x':*", "x"), ("'it''s':*", "it's"), ("'a\\\\b':*", "a\\b"), ("'z':*", "z")]
+    assert _operand("it's") == "'it''s'" and _operand("a\\b") == "'a\\\\b'"
+    assert _past("склад") == "склае" and "складами" < _past("склад") < "склае\x00"

@@ -108,7 +108,7 @@ class Hit:
             "end_char": self.end_char,
             "start_s": self.start_s,
             "end_s": self.end_s,
-            "score": self.score,
+            "score": float(self.score),  # a similarity may be numpy's
             **(
                 {"matched_in": "translation", "original": self.original, "backend": self.backend}
                 if self.original is not None
@@ -144,18 +144,23 @@ class Hit:
 
 
 def _filters(
-    params: dict[str, Any], language: str | None, kind: str | None, document_id: int | None
+    params: dict[str, Any],
+    language: str | None,
+    kind: str | None,
+    document_id: int | None,
+    mark: str = ":{}",
 ) -> str:
-    """The WHERE additions for the filters a search may take (adds their parameters)."""
+    """The WHERE additions for the filters a search may take (adds their parameters), each
+    parameter named as ``mark`` says (psycopg's is ``%({})s``)."""
     filters = []
     if language:
-        filters.append("s.language = :language")
+        filters.append("s.language = " + mark.format("language"))
         params["language"] = language
     if kind:
-        filters.append("d.kind = :kind")
+        filters.append("d.kind = " + mark.format("kind"))
         params["kind"] = kind
     if document_id is not None:
-        filters.append("s.document_id = :document_id")
+        filters.append("s.document_id = " + mark.format("document_id"))
         params["document_id"] = document_id
     return "".join(f" AND {f}" for f in filters)
 
@@ -286,11 +291,7 @@ def search_sqlite(
             # Then read and highlight the page alone (in Python: FTS5's highlight() with the
             # page's ids still read every match of a common word, 0.6 s at 1M segments).
             ids = {row[0]: row[1] for row in page}
-            cursor = db.execute(_page_sql(ids))
-            names = [d[0] for d in cursor.description]
-            by_id = {
-                row[0]: SimpleNamespace(**dict(zip(names, row, strict=True))) for row in cursor
-            }
+            by_id = _rows_by_id(db.execute(_page_sql(ids)))
     except Exception as exc:  # FTS5 syntax errors surface as OperationalError
         message = str(getattr(exc, "orig", exc))
         if "fts5" in message or "syntax" in message or "no such column" in message:
@@ -306,6 +307,12 @@ def search_sqlite(
     ]
 
 
+def _rows_by_id(cursor: Any) -> dict[int, SimpleNamespace]:
+    """A DB-API cursor's rows (the first column an id) by id, their columns as attributes."""
+    names = [d[0] for d in cursor.description]
+    return {row[0]: SimpleNamespace(**dict(zip(names, row, strict=True))) for row in cursor}
+
+
 def _page_sql(ids: Iterable[int]) -> str:
     listed = ", ".join(str(int(i)) for i in ids) or "NULL"
     return f"""
@@ -314,13 +321,6 @@ def _page_sql(ids: Iterable[int]) -> str:
         FROM segments s JOIN documents d ON d.id = s.document_id
         WHERE s.id IN ({listed})
     """
-
-
-def _read_page(conn: Any, ids: Iterable[int]) -> dict[int, Any]:
-    """The rows of a ranked page's segments (with their document's title and kind), by id."""
-    from sqlalchemy import text as sql  # here: the SQLite search runs without SQLAlchemy
-
-    return {row.id: row for row in conn.execute(sql(_page_sql(ids))).all()}
 
 
 def _word_spans(text: str, words: set[str]) -> list[tuple[int, int]]:
@@ -391,40 +391,154 @@ def _search_postgres(
     kind: str | None,
     document_id: int | None,
 ) -> list[Hit]:
-    """The same search over the generated tsvector column (the 'simple' configuration folds
-    case only, like FTS5's unicode61 here); highlights are found in Python."""
-    from sqlalchemy import text as sql
+    with case.engine.connect() as conn:
+        return search_postgres(
+            conn.connection.dbapi_connection,
+            query,
+            limit=limit,
+            offset=offset,
+            raw=raw,
+            language=language,
+            kind=kind,
+            document_id=document_id,
+        )
 
+
+def search_postgres(
+    db: Any,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    raw: bool = False,
+    language: str | None = None,
+    kind: str | None = None,
+    document_id: int | None = None,
+) -> list[Hit]:
+    """The search on a psycopg connection to a case's PostgreSQL database: what ``search``
+    runs on the engine's connection, and what ``overheard search`` runs on a connection of its
+    own without SQLAlchemy. The same query language over the generated tsvector column (the
+    'simple' configuration folds case only, like FTS5's unicode61 here); highlights are found
+    in Python.
+
+    A prefix is matched as the index's words it stands for (``_whole_words``), which the
+    planner can estimate; ``ts_rank`` still scores the query as the user wrote it, so the
+    scores and the order are those of matching the prefix. The words and the segments are
+    read in one snapshot (repeatable read), so a word that arrives meanwhile is in both or in
+    neither. Statements are never prepared: psycopg prepares a statement run five times, and
+    PostgreSQL may then plan it once for any words (a common word took 0.6 s that way)."""
     if raw:
         tsquery, words = fold(query), _WORD.findall(fold(query).lower())
     else:
         tsquery, words = _tsquery(query)
     params: dict[str, Any] = {"q": tsquery, "limit": limit, "offset": offset, "ranked": RANKED}
-    where = _filters(params, language, kind, document_id)
+    where = _filters(params, language, kind, document_id, mark="%({})s")
     join = " JOIN documents d ON d.id = s.document_id" if kind else ""
-    matches = f"FROM segments s{join} WHERE s.search @@ to_tsquery('simple', :q){where}"
     try:
-        with case.engine.connect() as c, time_limited(c, query) as conn:
-            # As on SQLite: the newest RANKED matches at most are ranked, in one pass, then
-            # only the page is read.
-            page = conn.execute(
-                sql(
-                    "SELECT id, score FROM ("
-                    f"SELECT s.id, -ts_rank(s.search, to_tsquery('simple', :q)) AS score "
-                    f"{matches} ORDER BY s.id DESC LIMIT :ranked"
-                    ") AS newest ORDER BY score, id LIMIT :limit OFFSET :offset"
-                ),
+        with _stopped_after(query, SEARCH_TIMEOUT_S), db.cursor() as cur:
+            if db.info.transaction_status.name == "IDLE":
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cur.execute(f"SET LOCAL statement_timeout = {int(SEARCH_TIMEOUT_S * 1000)}")
+            params["words"] = _whole_words(cur, tsquery)
+            # As on SQLite: the newest RANKED matches at most are ranked (ts_rank for those
+            # alone), then only the page is read.
+            cur.execute(
+                "SELECT id, -ts_rank(search, to_tsquery('simple', %(q)s)) AS score FROM ("
+                f"SELECT s.id, s.search FROM segments s{join} "
+                f"WHERE s.search @@ %(words)s::tsquery{where} "
+                "ORDER BY s.id DESC LIMIT %(ranked)s"
+                ") AS newest ORDER BY score, id LIMIT %(limit)s OFFSET %(offset)s",
                 params,
-            ).all()
-            ids = {row.id: row.score for row in page}
-            by_id = _read_page(conn, ids)
-            found = [SimpleNamespace(**by_id[i]._mapping, score=sc) for i, sc in ids.items()]
+                prepare=False,
+            )
+            ids = {row[0]: row[1] for row in cur.fetchall()}
+            by_id = _rows_by_id(cur.execute(_page_sql(ids), prepare=False)) if ids else {}
     except Exception as exc:
         message = str(getattr(exc, "orig", exc)).splitlines()[0]
         if "tsquery" in message or "syntax" in message:
             raise OverheardError(f"cannot parse search query {query!r}: {message}") from None
         raise
+    found = [SimpleNamespace(**vars(by_id[i]), score=sc) for i, sc in ids.items() if i in by_id]
     return [_hit(row, _word_spans(row.text, set(words))) for row in found]
+
+
+# A prefix stands for at most this many words of the index; a shorter one (two letters of a
+# large case) stays a prefix.
+PREFIX_WORDS = 100
+
+
+def _whole_words(cur: Any, tsquery: str) -> str:
+    """The tsquery as PostgreSQL reads it, each prefix ('склад':*) replaced by the index's
+    words that start with it ('склад' | 'склада' | 'складе'), from ``search_words`` (which
+    the database keeps: migration 0011). PostgreSQL estimates every prefix at 2 % of the rows
+    whatever it is, and planned a word in no segment like a common one (walking all 1M
+    segments, newest first: 0.4 s); it estimates whole words from the column's statistics.
+    A prefix that starts no word matches nothing, and says so to the planner."""
+    cur.execute("SELECT to_tsquery('simple', %s)::text", (tsquery,), prepare=False)
+    written = cur.fetchone()[0]
+    out, pos = [], 0
+    for start, end, prefix in _prefix_operands(written):
+        if prefix.endswith(_LAST):
+            continue  # no word comes after it to bound the range: it stays a prefix
+        cur.execute(
+            'SELECT DISTINCT word FROM search_words WHERE word >= %s COLLATE "C" '
+            'AND word < %s COLLATE "C" ORDER BY word LIMIT %s',
+            (prefix, _past(prefix), PREFIX_WORDS + 1),
+            prepare=False,
+        )
+        found = [_operand(word) for (word,) in cur.fetchall()]
+        out.append(written[pos:start])
+        if not found:
+            out.append(f"({_operand(prefix)} & !{_operand(prefix)})")
+        elif len(found) > PREFIX_WORDS:
+            out.append(written[start:end])
+        else:
+            out.append("(" + " | ".join(found) + ")")
+        pos = end
+    out.append(written[pos:])
+    return "".join(out)
+
+
+def _prefix_operands(written: str) -> Iterator[tuple[int, int, str]]:
+    """Where a tsquery's text (as PostgreSQL writes it) has a prefix operand without weights
+    ('склад':*, not 'склад':*A), and its word: (start, end, word)."""
+    i, n = 0, len(written)
+    while i < n:
+        if written[i] != "'":
+            i += 1
+            continue
+        start, chars = i, []
+        i += 1
+        while i < n:
+            if written[i] == "\\" and i + 1 < n:
+                chars.append(written[i + 1])
+                i += 2
+            elif written.startswith("''", i):
+                chars.append("'")
+                i += 2
+            elif written[i] == "'":
+                break
+            else:
+                chars.append(written[i])
+                i += 1
+        i += 1
+        if written.startswith(":*", i) and not written[i + 2 : i + 3].isalpha():
+            yield start, i + 2, "".join(chars)
+            i += 2
+
+
+def _operand(word: str) -> str:
+    """A word as a tsquery operand, quoted as PostgreSQL writes it."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+_LAST = chr(0x10FFFF)
+
+
+def _past(prefix: str) -> str:
+    """The first string, in code point order (PostgreSQL's "C" collation of UTF-8), after
+    every string that starts with ``prefix``."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def search_translations(
