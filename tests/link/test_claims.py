@@ -159,6 +159,25 @@ def test_a_statement_must_agree_with_every_members_figures():
     )
 
 
+def test_a_statement_joins_no_claim_about_another_event():
+    """Documents that name none of the same entities (countries aside) tell of two events:
+    "one crew member was killed" on a ship is not the depot's "three employees were killed"
+    however alike the words. A document that names nothing is not held back."""
+    index = linking.ClaimIndex()
+    base = _unit(60)
+    depot = linking.features("three employees were killed", "en", topic=(1, 2))
+    index.add(linking.Member(1, claim_id=3, features=depot), base)
+    close = _unit(61, near=base, noise=0.05)
+    ship = linking.features("a crew member was killed", "en", topic=(7, 8))
+    assert linking.link(index, close, ship).claim_id is None
+    same_event = linking.features("employees were killed", "en", topic=(2, 9))
+    assert linking.link(index, close, same_event).claim_id == 3
+    nothing_named = linking.features("employees were killed", "en")
+    assert linking.link(index, close, nothing_named).claim_id == 3
+    # The topic is stored with the line and read back.
+    assert linking.Features.from_dict(ship.as_dict()).topic == (7, 8)
+
+
 def test_label_prefers_an_asserting_english_member():
     members = [
         ("никаких белорусских военных там нет", "deny", "ru"),
@@ -183,6 +202,23 @@ def test_proposition_text_drops_negators_only():
     )
 
 
+def test_proposition_text_leaves_out_the_report_frame_and_the_dismissal():
+    """What a speaker dismisses is the proposition after the frame: embedded without it, a
+    denial sits next to the statements that assert the same thing."""
+    assert (
+        linking.proposition_text(
+            "«полной выдумкой» сообщения разведки о двух тысячах военных в Брянской области", "ru"
+        )
+        == "двух тысячах военных в Брянской области"
+    )
+    assert (
+        linking.proposition_text("the reports that 40 sailors had died there", "en")
+        == "40 sailors had died there"
+    )
+    # A frame with too little after it is no frame: the words stay.
+    assert linking.proposition_text("the reports about it", "en") == "the reports about it"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -190,6 +226,13 @@ def test_proposition_text_drops_negators_only():
         "The vehicles are consistent with armoured personnel carriers, not farm machinery",
         "служат по контракту, а не в составе белорусских подразделений",
         "Це не навчання — це справжня війна",
+        # A negator in a relative clause says something of a noun.
+        "Ми знаємо про шістьох загиблих. Вони рахують лише тих, кого не можуть сховати",
+        "the guards, who never left the depot, were killed",
+        "погибли трое рабочих, которых не успели эвакуировать",
+        # A negator that rejects a quoted label: the rest is asserted.
+        "Речь идёт не о «гражданском предприятии»: там заправлялась армия",
+        'This is not about "volunteers": a regular unit crossed the border',
     ],
 )
 def test_a_negation_that_only_contrasts_does_not_deny(text):
@@ -204,6 +247,10 @@ def test_a_negation_that_only_contrasts_does_not_deny(text):
         "Белорусских военнослужащих там нет. Это очередной вброс",
         "Никаких военных там не было, а сообщения о погибших — ложь",
         "The depot was not hit. It was a fake",
+        # A relative pronoun with no comma before it opens no relative clause here, and
+        # "about" before no quotation is no label.
+        "There is no unit which crossed the border",
+        "We are not about to confirm any losses",
     ],
 )
 def test_a_denial_followed_by_a_dismissal_still_denies(text):

@@ -84,6 +84,11 @@ class Features:
     # The stems of its capitalised words in Latin letters (``name_stems``): Kursk, «Курской»
     # and «Курщині» all give "kursk". An anchor where the entity recogniser missed a name.
     names: tuple[str, ...] = ()
+    # What its document is about: the entities it names, countries left out (``topic``). A
+    # statement joins no claim whose documents name none of them: "three employees were
+    # killed" at a depot and "one crew member was killed" on a ship are two claims however
+    # alike their words (they had made one on the claims corpus).
+    topic: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +99,7 @@ class Features:
             "lang": self.lang,
             "proposition": self.proposition,
             "names": list(self.names),
+            "topic": list(self.topic),
         }
 
     @classmethod
@@ -107,6 +113,7 @@ class Features:
             data.get("lang", "en"),
             bool(data.get("proposition", True)),
             tuple(data.get("names", ())),
+            tuple(data.get("topic", ())),
         )
 
 
@@ -138,6 +145,10 @@ class _Negation:
     before: frozenset[str]
     # What opens the next sentence or dash clause of a contrast ("not X. This is Y").
     after: tuple[tuple[str, ...], ...]
+    # Relative pronouns: ", кого не можуть приховати" says something of a noun.
+    relative: frozenset[str] = frozenset()
+    # "about" after a negator and before a quotation: «не про «цивільне підприємство»».
+    about: frozenset[str] = frozenset()
 
 
 @lexicon.cached
@@ -152,7 +163,13 @@ def _negation() -> _Negation:
         tuple(tuple(p.split()) for p in phrases("except")),
         frozenset(phrases("contrast-before")),
         tuple(tuple(p.split()) for p in phrases("contrast-after")),
+        frozenset(phrases("relative")),
+        frozenset(phrases("about")),
     )
+
+
+# A quotation mark after spaces: what a negator + "about" puts in quotes is a label.
+_QUOTE_NEXT = re.compile(r"\s*[«\"“„'‘]")
 
 
 # The start of the next sentence or dash clause after a negator, and its first words.
@@ -207,8 +224,32 @@ def _negators(text: str) -> list[tuple[int, int]]:
             continue  # ", а не X", ", but not X"
         if _contrast_follows(text, start, end, lex):
             continue  # "These are not X. This is Y"
+        if _in_relative_clause(text, words, folded, i, lex):
+            continue  # "…, кого не можуть приховати"
+        if (
+            i + 1 < len(words)
+            and folded[i + 1] in lex.about
+            and _QUOTE_NEXT.match(text, words[i + 1].end())
+        ):
+            continue  # «йдеться зовсім не про «цивільне підприємство»: …» rejects a label
         found.append((start, end))
     return found
+
+
+def _in_relative_clause(
+    text: str, words: list[re.Match[str]], folded: list[str], i: int, lex: _Negation
+) -> bool:
+    """Whether the negator ``words[i]`` stands in a relative clause: a relative pronoun after a
+    comma opens it, at most four words before the negator, with no clause mark between."""
+    for j in range(i - 1, max(-1, i - 5), -1):
+        between = text[words[j].end() : words[j + 1].start()]
+        if any(mark in between for mark in '.;:!?—–«»"“”'):
+            return False
+        if folded[j] in lex.relative:
+            return text[: words[j].start()].rstrip().endswith(",")
+        if "," in between:
+            return False
+    return False
 
 
 def numbers(text: str) -> tuple[float, ...]:
@@ -269,23 +310,60 @@ def is_proposition(text: str, figures: Sequence[float] = ()) -> bool:
     return len(_LETTERS.findall(text)) >= 3 or bool(figures)
 
 
-def proposition_text(text: str) -> str:
+def proposition_text(text: str, lang: str = "en") -> str:
     """What is embedded for linking: the content without its negators, so "there are no
     Belarusian troops there" sits next to "Belarusian troops are there" (the stance keeps the
-    negation; measured on the claims corpus: B-cubed +0.02)."""
+    negation; measured on the claims corpus: B-cubed +0.02); without the report frame before
+    the proposition ("Ukrainian reports that …", «сообщения разведки о …»: ``claim_frames``)
+    and without the words that dismiss it ("as a lie", «выдумкой»: ``speech_dismissals``)."""
+    from overheard.text.statements.dismissal import dismissal_pattern
+    from overheard.text.statements.draft import fold
+
+    cut = list(_negators(text))
+    frame = _frame(lang).match(fold(text))
+    if frame is not None and len(_LETTERS.findall(text[frame.end() :])) >= 3:
+        cut.append((0, frame.end()))
+    cut.extend(m.span() for m in dismissal_pattern(lang).finditer(fold(text)))
     out, last = [], 0
-    for a, b in _negators(text):
-        out.append(text[last:a])
-        last = b
+    for a, b in sorted(cut):
+        if a >= last:
+            out.append(text[last:a])
+        last = max(last, b)
     out.append(text[last:])
-    return " ".join("".join(out).split())
+    return " ".join(" ".join(out).split())
+
+
+_CONNECTORS = {
+    "en": r"(?:that|of|about)",
+    "ru": r"(?:о том, что|про те, що|о|об|про|что|що)",
+}
+
+
+@lexicon.cached
+def _frame(lang: str) -> re.Pattern[str]:
+    """The report frame opening a content: anything, a frame noun, at most 40 characters
+    of the same clause, a connector (``claim_frames``)."""
+    key = "en" if lang == "en" else "ru"
+    nouns = [row["noun"] for row in lexicon.table("claim_frames") if row["lang"] == key]
+    if not nouns:
+        return re.compile(r"(?!)")
+    return re.compile(
+        rf"^[^.;:!?]*?(?<![\w-])(?:{'|'.join(nouns)})(?![\w-])[^.;:!?]{{0,40}}?"
+        rf"(?<![\w-]){_CONNECTORS[key]}\s+"
+    )
 
 
 def features(
-    text: str, lang: str, *, skip: Iterable[tuple[int, int]] = (), entities: Iterable[int] = ()
+    text: str,
+    lang: str,
+    *,
+    skip: Iterable[tuple[int, int]] = (),
+    entities: Iterable[int] = (),
+    topic: Iterable[int] = (),
 ) -> Features:
     """A statement's features; ``skip`` spans (dates, unit names: offsets into ``text``)
-    hold numbers that are not figures of the claim."""
+    hold numbers that are not figures of the claim; ``topic``: the entities its document
+    names (``Features.topic``)."""
     kept = list(text)
     for a, b in skip:
         for i in range(max(a, 0), min(b, len(kept))):
@@ -300,6 +378,7 @@ def features(
         lang=lang,
         proposition=is_proposition(text, figures),
         names=name_stems(text),
+        topic=tuple(sorted(set(topic))),
     )
 
 
@@ -427,6 +506,8 @@ class Profile:
     concepts: set[tuple[str, str]] = field(default_factory=set)
     entities: set[int] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+    # What its members' documents are about (``Features.topic``).
+    topics: set[int] = field(default_factory=set)
     # The first member's features: the side the claim is stated from (``opposed``).
     seed: Features | None = None
     _features: Features | None = None
@@ -443,6 +524,7 @@ class Profile:
         self.concepts.update(feats.concepts)
         self.entities.update(feats.entities)
         self.names.update(feats.names)
+        self.topics.update(feats.topic)
         self._features = None
 
     @property
@@ -520,11 +602,15 @@ class ClaimIndex:
         self, claim_id: int, vector: np.ndarray, feats: Features, nearest: float
     ) -> float | None:
         """A statement's score for a claim whose nearest member scored ``nearest`` (adjusted):
-        None where the statement contradicts the figures or concepts of any member, or shares
-        none of them (nor an entity) and is no near-paraphrase (``ANCHORLESS``)."""
+        None where the statement contradicts the figures or concepts of any member, where its
+        document names none of the entities their documents name (``Features.topic``), or
+        where it shares none of them (nor an entity) and is no near-paraphrase
+        (``ANCHORLESS``)."""
         profile = self.profiles[claim_id]
         if conflict(feats, profile.features):
             return None
+        if feats.topic and profile.topics and profile.topics.isdisjoint(feats.topic):
+            return None  # its document and theirs share no subject: another event
         mean = float(np.dot(profile.total, vector)) / profile.count
         other = 1.0 - profile.languages.get(feats.lang, 0) / profile.count
         mean = adjusted(mean, feats, profile.features, other_language=other)

