@@ -130,3 +130,25 @@ def test_according_to_him_resolves_the_possessive() -> None:
     st = _by_content(_analyse(uk, "uk"), "втрат немає")
     assert st.speaker and st.speaker.text == "його"
     assert st.speaker_antecedent and st.speaker_antecedent.text == "Олег Петренко"
+
+
+def test_a_described_speaker_is_the_one_named_with_that_role():
+    """Wire copy describes its speaker first and names them later: "The governor of the
+    region said …" then "Governor Olga Petrenko said …". The description is that person, not
+    the country or region inside it; one the text never names stays unresolved."""
+    from overheard.text.analyze import analyze
+
+    text = (
+        "KYIV, May 3 (Test Wire) - The governor of Ukraine's Sumy region said on Monday that "
+        "two warehouses had burned down overnight.\n\n"
+        "Governor Olga Petrenko said six workers had been evacuated. "
+        "A senior European diplomat said the fire had been started deliberately."
+    )
+    result = analyze(text, "en")
+    described = next(s for s in result.statements if "warehouses" in s.content.text)
+    # The dateline is no speaker: the subject next to the verb is.
+    assert described.speaker is not None and described.speaker.text.startswith("The governor")
+    assert described.speaker_entity is not None
+    assert result.entities[described.speaker_entity].name == "Olga Petrenko"
+    unnamed = next(s for s in result.statements if "deliberately" in s.content.text)
+    assert unnamed.speaker is not None and unnamed.speaker_entity is None

@@ -70,8 +70,9 @@ def test_press_release_speaks_for_its_source() -> None:
 def test_a_press_office_speaks_for_the_body_it_names() -> None:
     """The signature «Пресс-служба Министерства обороны …» makes the ministry the speaker
     entity, not the press office (no entity) nor the document's source spelled otherwise."""
-    text = PRESS_RELEASE_RU.replace("Пресс-служба Министерства обороны",
-                                    "Пресс-служба Министерства обороны Республики Беларусь")
+    text = PRESS_RELEASE_RU.replace(
+        "Пресс-служба Министерства обороны", "Пресс-служба Министерства обороны Республики Беларусь"
+    )
     result = analyze(text, "ru", source="Минобороны Беларуси")
     downed = _find(result.statements, "уничтожены 14 беспилотников")
     assert downed.speaker_entity is not None

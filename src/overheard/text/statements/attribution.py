@@ -76,6 +76,54 @@ def _mention_at(mentions: list[Mention], where: tuple[int, int]) -> Mention | No
     return sorted(inside, key=lambda m: (order[m.label], -m.end))[0]
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "one", "another"})
+_HEAD_END = frozenset({"of", "in", "at", "for", "from", "on", "with", "to", "who", "said"})
+_ROLE_WORD = re.compile(r"[a-z][a-z-]{2,}")
+
+
+def _described(speaker: str, lang: str) -> str | None:
+    """The head noun of a speaker described rather than named, in English: "The governor of
+    Russia's Kursk region" → governor, "A senior Russian diplomat" → diplomat, "The ship's
+    Piraeus-based operator" → operator; None for a name ("Governor Viktor Lagutin")."""
+    if lang != "en":
+        return None
+    words = re.findall(r"[\w'’-]+", speaker)
+    if len(words) < 2 or words[0].casefold() not in _DETERMINERS:
+        return None
+    head = None
+    for word in words[1:]:
+        if word.casefold() in _HEAD_END:
+            break
+        head = word
+    if head is None or not _ROLE_WORD.fullmatch(head):
+        return None  # a capitalised head is a name ("the Kremlin", "the Stryboh unit" ends in unit)
+    return head
+
+
+def _named_with_role(
+    text: str, mentions: list[Mention], role: str, where: tuple[int, int]
+) -> Mention | None:
+    """The nearest person, body or unit the text names with ``role`` next to it: in a title
+    before the name ("Governor Viktor Lagutin", "The unit, known as Stryboh") or in an
+    apposition after it ("Viktor Lagutin, the governor")."""
+    stem = role.casefold()[:5]
+
+    def holds(words: str) -> bool:
+        return any(w.casefold().startswith(stem) for w in re.findall(r"[\w-]+", words))
+
+    found = []
+    for m in mentions:
+        if m.label not in ("PERSON", "ORG", "MIL_UNIT") or overlaps((m.start, m.end), where):
+            continue
+        before = re.split(r"[.;:!?\n]", text[max(0, m.start - 60) : m.start])[-1]
+        after = re.split(r"[.;:!?\n]", text[m.end : m.end + 60])[0]
+        if holds(" ".join(before.split()[-4:])) or (
+            after.startswith(",") and holds(" ".join(after.split()[:6]))
+        ):
+            found.append((min(abs(m.start - where[1]), abs(where[0] - m.end)), m))
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
 def _resolve(
     text: str, lang: str, draft: Statement, earlier: list[Statement], mentions: list[Mention]
 ) -> tuple[int | None, Span | None]:
@@ -86,6 +134,15 @@ def _resolve(
     kind = _is_pronoun(words[0], lang) if len(words) == 1 else None
     if kind is None:
         m = _mention_at(mentions, bounds(draft.speaker))
+        role = _described(draft.speaker.text, lang)
+        if role is not None and (m is None or m.label not in ("PERSON", "ORG", "MIL_UNIT")):
+            # "The governor of Russia's Kursk region", "A Ukrainian drone unit": the one the
+            # document names with that role ("Governor Viktor Lagutin", "The unit, known as
+            # Stryboh"), never the country inside the description.
+            named = _named_with_role(text, mentions, role, bounds(draft.speaker))
+            if named is not None:
+                return named.entity, Span(named.start, named.end, named.text)
+            return None, None
         return (m.entity if m else None), None
     wanted = {
         "PERSON": ("PERSON",),

@@ -110,7 +110,10 @@ def _subject(tok: Any) -> Any | None:
                         return grand
         subjects = [c for c in tok.children if c.dep_ in _SPEAKER_DEPS]
         if subjects:
-            subj = subjects[0]
+            # Two subjects: a wire's dateline parsed as one ("MOSCOW, March 14 (Baltic Wire)
+            # - The governor … said"). The one next to the verb is the speaker.
+            before = [c for c in subjects if c.i < tok.i]
+            subj = before[-1] if len(subjects) > 1 and before else subjects[0]
             # "soldiers who question …": the relative pronoun stands for the noun it follows.
             if subj.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
                 return tok.head
