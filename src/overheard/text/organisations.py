@@ -300,6 +300,9 @@ def _institutions(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_NAMED_AFTER = re.compile(r"\.?\s(?:[А-ЯІЇЄҐ]\.\s?){0,2}[А-ЯІЇЄҐ][\w'’-]+(?:\s[А-ЯІЇЄҐ][\w'’-]+)?")
+
+
 def _complement(
     text: str, tokens: list[tuple[int, int, str]], i: int, joined: Callable[[int], bool]
 ) -> int:
@@ -312,6 +315,16 @@ def _complement(
         gap = text[tokens[k - 1][1] : tokens[k][0]]
         if gap == ". " and tokens[k - 1][2] == "м" and word[0].isupper():
             end = k  # «суд м. Києва»
+            k += 1
+            continue
+        if word in ("ім", "імені") and gap == " ":
+            # «Інституту психології ім. С. Костюка», «університету імені Тараса Шевченка»
+            names = _NAMED_AFTER.match(text, tokens[k][1])
+            if names is None:
+                break
+            while k + 1 < len(tokens) and tokens[k + 1][1] <= names.end():
+                k += 1
+            end = k
             k += 1
             continue
         if gap != " ":

@@ -114,6 +114,33 @@ class _Cover:
         return self._mask.find(1, start, end) != -1
 
 
+def _common_reading(word: str) -> bool:
+    """A reading that is not a name's: «Люди», «Влада», «Кучер», «Сонце»."""
+    return any(not (morph.PERSON_TAGS & set(p.tag.grammemes)) for p in _readings(word))
+
+
+@lru_cache(maxsize=4)
+def _capitalised_inside(text: str) -> frozenset[str]:
+    """The capitalised words that ``text`` writes inside a sentence somewhere: a name there
+    is a name at a sentence start too."""
+    return frozenset(
+        m.group() for m in _CAPITALISED.finditer(text) if not sentence_initial(text, m.start())
+    )
+
+
+def _opening_common_word(text: str, start: int, end: int) -> bool:
+    """One word at a sentence start that reads as a common word and is never written with a
+    capital inside a sentence of the text: no evidence of a name («Люди, стійте!»,
+    «Влада вдалася…», «Загалом»)."""
+    words = _words(text, start, end)
+    if len(words) != 1 or not sentence_initial(text, start):
+        return False
+    word = words[0][2]
+    if place_of(word) is not None or listed_place(word):
+        return False
+    return _known(word) and _common_reading(word) and word not in _capitalised_inside(text)
+
+
 @lru_cache(maxsize=65536)
 def listed_place(word: str) -> bool:
     """A place of ``lexicons/place_names.uk`` («Криму», «Донбасі»), or a region named by a
@@ -172,7 +199,9 @@ def _person_pieces(text: str, m: Mention, normal: Normaliser) -> list[Mention]:
         if not run:
             return
         start, end = run[0][0], run[-1][1]
-        if any(_name_like(w) for _, _, w in run):
+        if _opening_common_word(text, start, end):
+            pass
+        elif any(_name_like(w) for _, _, w in run):
             out.append(_mention(text, start, end, "PERSON", normal))
         elif (
             len(run) <= 3
@@ -274,12 +303,37 @@ def refine(text: str, mentions: list[Mention], normal: Normaliser) -> list[Menti
         words = _words(text, m.start, m.end)
         if len(words) == 1:
             word = words[0][2]
-            if is_function_word(word):
+            if is_function_word(word) or _opening_common_word(text, m.start, m.end):
                 continue
             if _first_is_name(word) and place_of(word) is None:
                 out.append(_mention(text, m.start, m.end, "PERSON", normal))
                 continue
+        elif any(is_function_word(w) for _, _, w in words):
+            out.extend(_place_pieces(text, m, words, normal))
+            continue
         out.append(m)
+    return out
+
+
+def _place_pieces(
+    text: str, m: Mention, words: list[tuple[int, int, str]], normal: Normaliser
+) -> list[Mention]:
+    """A natasha place span holding a function word or a verb («Хай куди іде», «Каміння
+    він», «Мусиш подорослішати») cut at them; a piece must start with a capital and not be a
+    common word opening the sentence."""
+    out: list[Mention] = []
+    run: list[tuple[int, int, str]] = []
+    for word in [*words, None]:
+        if word is not None and not is_function_word(word[2]):
+            run.append(word)
+            continue
+        if run and run[0][2][0].isupper():
+            start, end = run[0][0], run[-1][1]
+            if not _opening_common_word(text, start, end) and not (
+                sentence_initial(text, start) and all(_known(w) for _, _, w in run)
+            ):
+                out.append(_mention(text, start, end, m.label, normal))
+        run = []
     return out
 
 
@@ -300,6 +354,8 @@ def first_names(text: str, found: list[Mention], normal: Normaliser) -> list[Men
             continue
         if not _first_is_name(m.group()) or place_of(m.group()) is not None:
             continue
+        if is_function_word(m.group()) or _opening_common_word(text, m.start(), m.end()):
+            continue  # «Тобі», «Ніколи» read as first names too
         end = m.end()
         while i < len(matches):
             nxt = matches[i]
@@ -367,6 +423,30 @@ _HOUSE = re.compile(r",\s\d+[\w/-]*")
 _REGION_NOUNS = frozenset({"область", "район", "округ"})
 
 
+_LIST_NEXT = re.compile(r"(?:,\s|\sі\s|\sта\s)(?=[А-ЯІЇЄҐ])")
+
+
+def _listed_after(text: str, end: int) -> list[tuple[int, int]]:
+    """The other streets of a list after a street's cue («вул. Горького, Якубовського,
+    Соборна в м. Фастів», «вулиці Городоцьку, Коперника та Б. Хмельницького»)."""
+    out: list[tuple[int, int]] = []
+    while len(out) < 30:
+        sep = _LIST_NEXT.match(text, end)
+        if sep is None:
+            break
+        name = _NAME_WORDS.match(text, sep.end())
+        if name is None or any(
+            len(w) > 1 and is_function_word(w) for _, _, w in _words(text, *name.span())
+        ):
+            break
+        end = name.end()
+        house = _HOUSE.match(text, end)
+        if house:
+            end = house.end()
+        out.append((name.start(), end))
+    return out
+
+
 def _cued_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for cue, with_cue in ((_STREET_CUE, True), (_SETTLEMENT_CUE, False)):
@@ -378,7 +458,7 @@ def _cued_spans(text: str) -> list[tuple[int, int]]:
             # stop at a word that is not part of the name (a verb, a function word)
             keep = []
             for w in words:
-                if is_function_word(w[2]):
+                if len(w[2]) > 1 and is_function_word(w[2]):
                     break
                 keep.append(w)
             if not keep:
@@ -388,6 +468,8 @@ def _cued_spans(text: str) -> list[tuple[int, int]]:
             if house:
                 end = house.end()
             spans.append((m.start() if with_cue else name.start(), end))
+            if with_cue:
+                spans.extend(_listed_after(text, end))
     # «Одеської області», «Широківського району»: a capitalised adjective before a region noun.
     for m in _CAPITALISED.finditer(text):
         after = _WORD.match(text, m.end() + 1)
@@ -413,4 +495,35 @@ def cued_places(text: str, kept: list[Mention], normal: Normaliser) -> list[Ment
         out = [k for k in out if not (k.start < end and start < k.end)]
         out.append(_listed(text, start, end, normal))
         taken.add(start, end)
+    return out
+
+
+def _person_keys(word: str) -> frozenset[str]:
+    return frozenset(
+        {word.lower()}
+        | {p.normal_form for p in _readings(word) if morph.PERSON_TAGS & set(p.tag.grammemes)}
+    )
+
+
+def surnames(text: str, found: list[Mention], normal: Normaliser) -> list[Mention]:
+    """A surname alone where the text names the person in full elsewhere («Дмитро Корнієць …
+    Корнієць вийшов на волю», «з Івановим»), in any case form: one name, one sense within a
+    text."""
+    keys: set[str] = set()
+    for f in found:
+        if f.label == "PERSON":
+            words = _words(text, f.start, f.end)
+            if len(words) >= 2 and not words[-1][2].endswith("."):
+                keys |= _person_keys(words[-1][2])
+    if not keys:
+        return []
+    out: list[Mention] = []
+    taken = _Cover(text, found)
+    for m in _CAPITALISED.finditer(text):
+        word = m.group()
+        if taken.overlaps(m.start(), m.end()) or not (_person_keys(word) & keys):
+            continue
+        if is_function_word(word) or place_of(word) is not None or listed_place(word):
+            continue
+        out.append(_mention(text, m.start(), m.end(), "PERSON", normal))
     return out
