@@ -516,21 +516,23 @@ class EntityRecord(Model):
         ctx: Lookups,
         mention_limit: int | None = None,
         extra: Callable[[Entity], dict[str, Any]] | None = None,
+        mention_counts: dict[int, int] | None = None,
     ) -> list[Self]:
         """``mention_limit``: list at most this many mention ids an entity (a page), not all of
-        them (the export): a place can be named thousands of times."""
+        them (the export): a place can be named thousands of times. ``mention_counts``: each
+        entity's mentions, where the caller has counted them already (a page)."""
         ids = [e.id for e in entities]
         if mention_limit is None:
             mentions = _grouped(ctx.session, Mention.entity_id, ids, Mention.id, Mention.id)
             counts: dict[int, int] = {k: len(v) for k, v in mentions.items()}
         else:
-            counts = dict(
-                ctx.session.execute(
-                    select(Mention.entity_id, func.count())
-                    .where(Mention.entity_id.in_(ids))
-                    .group_by(Mention.entity_id)
-                ).all()  # type: ignore[arg-type]
-            )
+            # Counted an entity at a time in its index: grouped, PostgreSQL read every mention
+            # row of a page's common places (272k: ~80 ms).
+            mentioned = select(func.count()).where(Mention.entity_id == Entity.id).scalar_subquery()
+            if mention_counts is None:
+                found = ctx.session.execute(select(Entity.id, mentioned).where(Entity.id.in_(ids)))
+                mention_counts = dict(found.all())  # type: ignore[arg-type]
+            counts = mention_counts
             # One short query an entity, each read from the entity's index: a window function
             # over all their mentions sorted tens of thousands of rows for a list page.
             mentions = {

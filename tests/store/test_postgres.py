@@ -436,3 +436,29 @@ def test_the_read_only_path_steps_aside_for_any_other_database(tmp_path, pg_url)
     assert open_postgres(pg_url) is None
     assert open_postgres("postgresql://nobody@127.0.0.1:1/none") is None
     assert open_postgres("mysql://x@localhost/db") is None
+
+
+def test_the_document_lists_large_counts_are_the_planners_and_say_so(pg_case, settings, samples):
+    """PostgreSQL counts a table only by reading it: past ESTIMATED_PAST rows the document
+    list shows the planner's figure, listed in ``estimated`` (the page says "about"); below
+    it, and on SQLite, the exact count and no ``estimated``."""
+    from sqlalchemy import text
+
+    from overheard.ingest.ingest import Ingestor
+    from overheard.web import queries
+
+    Ingestor(pg_case, settings, workers=1).ingest([samples / "reports"])
+    exact = queries.documents(pg_case, queries.DocumentFilters())
+    assert "estimated" not in exact.counts.dump() and exact.counts.segments > 0
+    with pg_case.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE"))
+    past = queries.ESTIMATED_PAST
+    queries.ESTIMATED_PAST = 1
+    try:
+        page = queries.documents(pg_case, queries.DocumentFilters())
+    finally:
+        queries.ESTIMATED_PAST = past
+    assert "segments" in page.counts.estimated and "events" not in page.counts.estimated
+    # ANALYZE reads every row of a table this small: the estimate is the count
+    assert page.counts.segments == exact.counts.segments
+    assert queries.events(pg_case).total == 0 and queries.entities(pg_case).total == 0

@@ -76,3 +76,27 @@ def test_statements_in_document_date_order_whichever_plan(analysed_case):
         assert [st.id for st in filtered.statements] == [
             f"statement:{r.id}" for r in ordered if r.act == act
         ]
+
+
+def test_the_document_total_is_the_filtered_count_whichever_way(case, settings, samples):
+    """The document list's total is summed from the facet groups when its filters are among
+    their columns, counted otherwise: the same figure as counting the filtered documents."""
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from overheard.store.schema import Document
+
+    Ingestor(case, settings).ingest([samples / "reports", samples / "intercepts" / "call_01.wav"])
+    for f in [
+        queries.DocumentFilters(),
+        queries.DocumentFilters(kind="audio"),
+        queries.DocumentFilters(language="ru", kind="text"),
+        queries.DocumentFilters(source=1),
+        queries.DocumentFilters(status="nonesuch"),
+        queries.DocumentFilters(kind="text", date_from=date(2025, 3, 5)),
+        queries.DocumentFilters(has_statements=False),
+    ]:
+        with case.reader() as s:
+            exact = s.scalar(queries._filtered(select(func.count(Document.id)), f))
+        assert queries.documents(case, f).total == exact, f

@@ -43,6 +43,11 @@ class Counts(Model):
     by_kind: dict[str, int]
     by_status: dict[str, int]
     unresolved_failures: int
+    estimated: list[str] = Field(
+        default_factory=list,
+        description="The counts above that are the database's estimates, not exact (PostgreSQL "
+        "counts a large table only by reading it: past 100,000 rows its planner's figure)",
+    )
 
 
 class SourceFacet(Model):
