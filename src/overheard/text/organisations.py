@@ -144,7 +144,17 @@ def _uk_lemmas(word: str) -> frozenset[str]:
 
 
 def _is_head(word: str) -> bool:
-    return bool(_uk_lemmas(word) & _uk_words()["head"])
+    """A head of the list, or a compound ending in one («міськради», «райсуду»,
+    «райдержадміністрації»)."""
+    heads = _uk_words()["head"]
+    return any(
+        lemma in heads
+        or any(lemma.endswith(h) and len(lemma) >= len(h) + 3 for h in _COMPOUND_HEADS)
+        for lemma in _uk_lemmas(word)
+    )
+
+
+_COMPOUND_HEADS = ("рада", "суд", "адміністрація", "інспекція", "прокуратура", "партія")
 
 
 def _introduces_name(word: str) -> bool:
@@ -283,6 +293,12 @@ def _institutions(text: str) -> list[tuple[int, int]]:
 
     out: list[tuple[int, int]] = []
     for i, (_, _, word) in enumerate(tokens):
+        if _unknown_abbreviation(word):
+            # «ДПІ Деснянського району Києва»: an abbreviation with its complement
+            end = _complement(text, tokens, i, joined)
+            if end > i:
+                out.append((tokens[i][0], tokens[end][1]))
+            continue
         if not _is_head(word) or _best_is(word, _NOT_NAME_POS):
             continue
         j = i
@@ -301,6 +317,21 @@ def _institutions(text: str) -> list[tuple[int, int]]:
 
 
 _NAMED_AFTER = re.compile(r"\.?\s(?:[А-ЯІЇЄҐ]\.\s?){0,2}[А-ЯІЇЄҐ][\w'’-]+(?:\s[А-ЯІЇЄҐ][\w'’-]+)?")
+
+
+def _unknown_abbreviation(word: str) -> bool:
+    """An abbreviation in capitals that is neither a common noun's («ПДВ») nor a place's
+    («США»), nor a word of the dictionary set in capitals."""
+    if not (2 <= len(word) <= 7 and word.isupper() and morph.is_cyrillic(word)):
+        return False
+    if is_common_abbreviation(word) or _place(word):
+        return False
+    found = _uk_readings(word)
+    return (
+        not found
+        or any("Abbr" in p.tag for p in found)
+        or not morph.analyzer("uk").word_is_known(word.lower())
+    )
 
 
 def _complement(
@@ -336,11 +367,21 @@ def _complement(
                 continue
             break
         if word.lower() in _COMPLEMENT_PREPOSITIONS and k + 1 < len(tokens):
-            # «в Луганській області», «з питань кіно»: taken only with what follows.
+            # «в Луганській області», «з питань кіно», «в місті Києві»: taken only with what
+            # follows.
             nxt = tokens[k + 1][2]
             if word.lower() == "з" and nxt == "питань":
                 k += 2
                 end = k - 1
+                continue
+            if (
+                nxt in ("місті", "м")
+                and k + 2 < len(tokens)
+                and tokens[k + 2][2][0].isupper()
+                and _place(tokens[k + 2][2])
+            ):
+                end = k + 2
+                k += 3
                 continue
             if (
                 nxt[0].isupper()

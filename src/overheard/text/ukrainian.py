@@ -413,7 +413,7 @@ _STREET_CUE = re.compile(
     r"(?=[А-ЯІЇЄҐ0-9])"
 )
 _SETTLEMENT_CUE = re.compile(
-    r"(?<![\w-])(?:м\.|с\.|смт\.?|сел\.|с-ще|міст[аоіу]|місті|сел[аоіу]|селі|селищ[аеіу]|"
+    r"(?<![\w-])(?<!кв\. )(?<!\d )(?:м\.|с\.|смт\.?|сел\.|с-ще|міст[аоіу]|місті|сел[аоіу]|селі|селищ[аеіу]|"
     r"хутор[аіу]|хутір|містечк[аоуі])\s+(?=[А-ЯІЇЄҐ])"
 )
 _NAME_WORDS = re.compile(
@@ -461,8 +461,8 @@ def _cued_spans(text: str) -> list[tuple[int, int]]:
                 if len(w[2]) > 1 and is_function_word(w[2]):
                     break
                 keep.append(w)
-            if not keep:
-                continue
+            if not keep or (not with_cue and _first_is_name(keep[0][2])):
+                continue  # «кв. м. Ігор Яцишин»
             end = keep[-1][1]
             house = _HOUSE.match(text, end) if with_cue else None
             if house:
