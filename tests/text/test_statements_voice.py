@@ -364,3 +364,19 @@ def test_a_first_person_verb_before_the_cue_is_no_speaker(opening):
     assert statements and all(s.speaker is None for s in statements)
     named = _analyse("Министр хочет подчеркнуть, что это гражданское предприятие.", "ru")
     assert named[0].speaker is not None and named[0].speaker.text.startswith("Министр")
+
+
+def test_the_source_named_in_another_case_form_is_the_speaker() -> None:
+    """The source is «Служба зовнішньої розвідки України»; the release names it in the
+    genitive («За даними Служби зовнішньої розвідки України»): still the source, and its
+    statements are that body's."""
+    text = (
+        "За даними Служби зовнішньої розвідки України, наприкінці травня до Брянської області "
+        "прибули близько 900 військовослужбовців.\n\n"
+        "Наші партнери отримали всі матеріали. Ми продовжуємо відстежувати ситуацію."
+    )
+    result = analyze(text, "uk", source="Служба зовнішньої розвідки України")
+    said = _find(result.statements, "900 військовослужбовців")
+    assert said.speaker_entity is not None or said.speaker_antecedent is not None
+    named = said.speaker_antecedent or said.speaker
+    assert named is not None and named.text.startswith("Служби зовнішньої розвідки")

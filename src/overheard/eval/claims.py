@@ -113,7 +113,7 @@ def build_case(documents: Sequence[dict[str, Any]], root: Path) -> Any:
 def system_statements(case: Any) -> tuple[list[SystemStatement], dict[int, str]]:
     from sqlalchemy import select
 
-    from overheard.store.schema import ClaimStatement, Document, Entity, Statement
+    from overheard.store.schema import ClaimStatement, Document, Entity, Mention, Statement
 
     with case.reader() as s:
         doc_ids = {d.id: (d.meta or {}).get("id") for d in s.scalars(select(Document))}
@@ -121,6 +121,13 @@ def system_statements(case: Any) -> tuple[list[SystemStatement], dict[int, str]]
         names = {
             e.id: [e.name, *(n["name"] for n in e.names or [])] for e in s.scalars(select(Entity))
         }
+        # And every form the entity is written in: the gold lists surface strings («Головного
+        # управління розвідки …»), the entity keeps its normal form («Головне управління …»).
+        for entity_id, text in s.execute(
+            select(Mention.entity_id, Mention.text).where(Mention.entity_id.is_not(None)).distinct()
+        ):
+            if entity_id in names and text not in names[entity_id]:
+                names[entity_id].append(text)
         out = []
         for st in s.scalars(select(Statement).order_by(Statement.id)):
             spans = [

@@ -317,10 +317,26 @@ def _source_entity(
     start, end = where or (0, len(text))
     for name in _source_names(source):
         found = re.compile(re.escape(name), re.IGNORECASE).search(text, start, end)
+        if found is None:
+            found = _inflected(name).search(text, start, end)
         if found is not None:
             m = _mention_in(mentions, found.start(), found.end(), _NAMED)
             return span(text, found.start(), found.end()), m.entity if m is not None else None
     return None, None
+
+
+def _inflected(name: str) -> re.Pattern[str]:
+    """The source's name in any case form: each word of three or more letters by its first
+    letters, the ending free (source «Головне управління розвідки Міністерства оборони
+    України» in «За даними Головного управління розвідки …»)."""
+    words = re.findall(r"[^\W\d_]+|\S", name)
+    if len(words) < 2:
+        return re.compile(r"(?!)")
+    parts = [
+        re.escape(w[: max(3, len(w) - 3)]) + r"[^\W\d_]{0,5}" if len(w) >= 4 else re.escape(w)
+        for w in words
+    ]
+    return re.compile(r"(?<![\w-])" + r"\s+".join(parts) + r"(?![\w-])", re.IGNORECASE)
 
 
 def _signed_by(
@@ -329,23 +345,23 @@ def _signed_by(
     """Who a signature line names: the source as written ("@stryboh_uav"), a press office as
     written («Прес-служба Військово-морських сил …»), a person by full name («Губернатор
     Курской области Виктор Лагутин»), else the line itself."""
-    named, entity = _source_entity(text, mentions, source, line)
-    if named is not None:
-        return named, entity
     office = _search(lang, "press_office", text[line[0] : line[1]])
+    named, entity = _source_entity(text, mentions, source, line)
     if office is None:
+        if named is not None:
+            return named, entity
         for m in mentions:
             if line[0] <= m.start and m.end <= line[1] and m.label == "PERSON":
                 if len(m.text.split()) >= 2:
                     return span(text, m.start, m.end), m.entity
         return span(text, *line), None
     # A press office speaks for the body it names («Пресс-служба Министерства обороны
-    # Российской Федерации» → the ministry), not for itself.
+    # Российской Федерации» → the ministry), not for itself; the line is its signature.
     after = line[0] + office.end()
     for m in mentions:
         if after <= m.start and m.end <= line[1] and m.label in _BODIES and m.entity is not None:
             return span(text, *line), m.entity
-    return span(text, *line), None
+    return span(text, *line), entity
 
 
 def _published(
