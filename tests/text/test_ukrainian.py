@@ -56,3 +56,62 @@ def test_russian_mentions_keep_natasha_names() -> None:
     found = _labels("Министр обороны России Сергей Шойгу прибыл в Курск.", "ru")
     assert found.get("Сергей Шойгу") == "PERSON"
     assert found.get("Курск") in ("GPE", "LOC")
+
+
+def test_companies_in_quotes_with_their_legal_form_or_kind_are_organisations() -> None:
+    text = (
+        "Підряд отримало ТОВ «Кузь», а фірма «Профіт» програла. Пізніше «Профіт» оскаржив "
+        "рішення. Фірмі належить частка «Укрінстраху»."
+    )
+    found = _labels(text)
+    assert found.get("ТОВ «Кузь»") == "ORG"
+    assert [m.label for m in extract_mentions(text, "uk") if m.text == "Профіт"] == ["ORG"] * 2
+    assert found.get("Укрінстраху") == "ORG"
+    # a quotation is no name
+    assert "Іди до біса" not in _labels("А Майка йому: «Іди до біса». Отак.")
+
+
+def test_institutions_by_their_head_noun_keep_their_complement() -> None:
+    found = _labels(
+        "Депутати Рівненської обласної ради звернулися до Вищого господарського суду України. "
+        "Тоді від Партії регіонів висунули голову Київради, а Мінприроди мовчить."
+    )
+    assert found.get("Рівненської обласної ради") == "ORG"
+    assert found.get("Вищого господарського суду України") == "ORG"
+    assert found.get("Партії регіонів") == "ORG"
+    assert found.get("Київради") == "ORG"
+    assert found.get("Мінприроди") == "ORG"
+    assert "України" not in found  # inside the court's name, not a place of its own
+
+
+def test_common_abbreviations_are_no_organisations() -> None:
+    found = _labels("Як повідомляють ЗМІ, фірма сплатила ПДВ і зареєструвала ФОП.")
+    for word in ("ЗМІ", "ПДВ", "ФОП"):
+        assert word not in found
+
+
+def test_streets_settlements_and_regions_are_places() -> None:
+    found = _labels(
+        "Офіс на вул. Михайла Гришка, 4 у с. Нова Дофіновка Одеської області. Фірма "
+        "ремонтуватиме вул. Горького, Якубовського, Соборна. На Львівщині і в Криму тихо."
+    )
+    assert found.get("вул. Михайла Гришка, 4") == "LOC"
+    assert found.get("Нова Дофіновка") == "LOC"
+    assert found.get("Одеської області") == "LOC"
+    assert found.get("Якубовського") == "LOC"
+    assert found.get("Львівщині") == "LOC"
+    assert found.get("Криму") == "LOC"
+    assert "PERSON" not in found.values()
+
+
+def test_a_towns_name_before_a_surname_is_a_first_name() -> None:
+    found = _labels("Про це повідомив голова КМДА Володимир Бондаренко у Лондоні.")
+    assert found.get("Володимир Бондаренко") == "PERSON"
+    assert found.get("Лондоні") == "GPE"  # a surname's reading (Лондон) does not hide London
+
+
+def test_a_common_word_opening_a_sentence_is_no_name_and_a_surname_alone_is() -> None:
+    text = "Люди, стійте! Дмитро Корнієць вийшов на волю. Корнієць працював у банку."
+    found = [(m.text, m.label) for m in extract_mentions(text, "uk")]
+    assert ("Люди", "PERSON") not in found
+    assert ("Корнієць", "PERSON") in found

@@ -319,6 +319,15 @@ def _institutions(text: str) -> list[tuple[int, int]]:
 _NAMED_AFTER = re.compile(r"\.?\s(?:[А-ЯІЇЄҐ]\.\s?){0,2}[А-ЯІЇЄҐ][\w'’-]+(?:\s[А-ЯІЇЄҐ][\w'’-]+)?")
 
 
+def _name_follows(text: str, tokens: list[tuple[int, int, str]], k: int) -> bool:
+    if k + 1 >= len(tokens) or text[tokens[k][1] : tokens[k + 1][0]] != " ":
+        return False
+    after = tokens[k + 1][2]
+    if not after[0].isupper() or after.isupper() or _place(after):
+        return False
+    return _person_word(after) or not morph.analyzer("uk").word_is_known(after.lower())
+
+
 def _unknown_abbreviation(word: str) -> bool:
     """An abbreviation in capitals that is neither a common noun's («ПДВ») nor a place's
     («США»), nor a word of the dictionary set in capitals."""
@@ -393,6 +402,8 @@ def _complement(
                 continue
             break
         if word[0].isupper():
+            if _name_follows(text, tokens, k):
+                break  # «КМДА Володимир Бондаренко»: the town's name is a first name
             if _place(word) or (
                 not _person_word(word) and _is_genitive(word) and not _is_head(word)
             ):

@@ -113,6 +113,9 @@ class _Cover:
     def overlaps(self, start: int, end: int) -> bool:
         return self._mask.find(1, start, end) != -1
 
+    def covers(self, start: int, end: int) -> bool:
+        return self._mask.find(0, start, end) == -1
+
 
 def _common_reading(word: str) -> bool:
     """A reading that is not a name's: «Люди», «Влада», «Кучер», «Сонце»."""
@@ -312,7 +315,10 @@ def refine(text: str, mentions: list[Mention], normal: Normaliser) -> list[Menti
             out.extend(_place_pieces(text, m, words, normal))
             continue
         out.append(m)
-    return out
+    # A place inside an organisation's name is part of it («суду України», the country
+    # joined to natasha's organisation above).
+    orgs = _Cover(text, [m for m in out if m.label == "ORG"])
+    return [m for m in out if m.label == "ORG" or not orgs.covers(m.start, m.end)]
 
 
 def _place_pieces(
@@ -447,6 +453,15 @@ def _listed_after(text: str, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _region_noun_after(text: str, end: int) -> bool:
+    after = _WORD.match(text, end + 1)
+    return (
+        after is not None
+        and text[end : end + 1] == " "
+        and bool({p.normal_form for p in _readings(after.group())} & _REGION_NOUNS)
+    )
+
+
 def _cued_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for cue, with_cue in ((_STREET_CUE, True), (_SETTLEMENT_CUE, False)):
@@ -460,6 +475,8 @@ def _cued_spans(text: str) -> list[tuple[int, int]]:
             for w in words:
                 if len(w[2]) > 1 and is_function_word(w[2]):
                     break
+                if keep and _region_noun_after(text, w[1]):
+                    break  # «с. Нова Дофіновка Одеської області»: the region is its own
                 keep.append(w)
             if not keep or (not with_cue and _first_is_name(keep[0][2])):
                 continue  # «кв. м. Ігор Яцишин»
