@@ -59,6 +59,12 @@ NEIGHBOURS = 40
 # claims corpus (replaying its statements): B-cubed .613 → .625 at 0.92, and .618 even when
 # no unanchored link is allowed, so its own claims share what they are about.
 ANCHORLESS = 0.92
+# Added to a claim's score when the statement gives one of its figures (and nothing
+# contradicts: the figures and concepts agree, the documents share a subject): a denial of
+# "1,500 soldiers" is worded unlike the claim, yet the figure says which claim it denies.
+# On the claims corpus, replaying its statements at thresholds 0.855-0.885: B-cubed mean
+# .641 → .664 / .672 / .690 / .694 for 0.01 / 0.02 / 0.03 / 0.04; 0.03 taken.
+FIGURE_AGREES = 0.03
 
 DENIAL_ACTS = frozenset({"deny", "reject"})
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
@@ -615,6 +621,8 @@ class ClaimIndex:
         other = 1.0 - profile.languages.get(feats.lang, 0) / profile.count
         mean = adjusted(mean, feats, profile.features, other_language=other)
         score = NEAREST_WEIGHT * nearest + (1.0 - NEAREST_WEIGHT) * mean
+        if not profile.numbers.isdisjoint(feats.numbers):
+            score += FIGURE_AGREES
         anchored = (
             not set(feats.entities).isdisjoint(profile.entities)
             or not set(feats.numbers).isdisjoint(profile.numbers)
