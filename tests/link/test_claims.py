@@ -178,29 +178,36 @@ def test_a_statement_joins_no_claim_about_another_event():
     assert linking.Features.from_dict(ship.as_dict()).topic == (7, 8)
 
 
-def test_a_shared_figure_lets_a_differently_worded_statement_join():
+@pytest.mark.parametrize(
+    "said, plain, agreeing, bonus",
+    [
+        ("about 1,500 soldiers arrived in the region", "the reports of soldiers are an invention",
+         "the reports of 1,500 soldiers are an invention", "FIGURE_AGREES"),
+        ("a missile hit the ship", "what hit the ship is an invention",
+         "the missile that hit the ship is an invention", "CONCEPT_AGREES"),
+    ],
+)  # fmt: skip
+def test_a_shared_figure_or_concept_lets_a_differently_worded_statement_join(
+    said, plain, agreeing, bonus
+):
     """A denial of "1,500 soldiers" is worded unlike the claim; the figure says which claim."""
     index = linking.ClaimIndex()
     base = _unit(70)
-    claim = linking.features(
-        "about 1,500 soldiers arrived in the region", "en", entities=(9,), topic=(4,)
-    )
+    claim = linking.features(said, "en", entities=(9,), topic=(4,))
     index.add(linking.Member(1, claim_id=5, features=claim), base)
     rng = np.random.default_rng(71)
     # A vector just under the threshold from the claim.
-    target = linking.THRESHOLD - linking.FIGURE_AGREES / 2
+    target = linking.THRESHOLD - getattr(linking, bonus) / 2 - 0.01
     noise = rng.normal(size=base.shape)
     noise -= (noise @ base) * base
     noise /= np.linalg.norm(noise)
     vector = target * base + np.sqrt(1 - target**2) * noise
-    plain = linking.features(
-        "the reports of soldiers are an invention", "en", entities=(9,), topic=(4,)
-    )
-    assert linking.link(index, vector, plain).claim_id is None
-    figure = linking.features(
-        "the reports of 1,500 soldiers are an invention", "en", entities=(9,), topic=(4,)
-    )
-    assert linking.link(index, vector, figure).claim_id == 5
+    assert (
+        linking.link(index, vector, linking.features(plain, "en", entities=(9,), topic=(4,)))
+    ).claim_id is None
+    assert (
+        linking.link(index, vector, linking.features(agreeing, "en", entities=(9,), topic=(4,)))
+    ).claim_id == 5
 
 
 def test_label_prefers_an_asserting_english_member():
