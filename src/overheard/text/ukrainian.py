@@ -474,7 +474,7 @@ def _cued_spans(text: str) -> list[tuple[int, int, str]]:
                 continue
             words = _words(text, name.start(), name.end())
             # stop at a word that is not part of the name (a verb, a function word)
-            keep = []
+            keep: list[tuple[int, int, str]] = []
             for w in words:
                 if len(w[2]) > 1 and is_function_word(w[2]):
                     break
