@@ -338,16 +338,28 @@ def _prefix_search(case, query, limit=20, offset=0, language=None, kind=None):
         return [(row.id, round(-row.score, 4)) for row in conn.execute(statement, params)]
 
 
-def test_a_prefix_as_its_words_finds_what_the_prefix_finds(pg_case, settings, samples):
+@pytest.mark.parametrize(
+    "first_range, ranked", [(None, None), (2, None), (3, 4)], ids=["one range", "ranges", "cut"]
+)
+def test_a_prefix_as_its_words_finds_what_the_prefix_finds(
+    pg_case, settings, samples, monkeypatch, first_range, ranked
+):
     """A prefix is matched as the index's words that start with it (issue 13: PostgreSQL
     plans any prefix blind): the same segments, scores and order as the prefix itself, with
     the filters, phrases, ё and Cyrillic; words written after the migration are in the
-    vocabulary too (the database's trigger adds them, for an insert and an update)."""
+    vocabulary too (the database's trigger adds them, for an insert and an update). Searched
+    in ranges of ids newest first (a few ids a range here), and with the newest RANKED cut
+    short, the same again."""
     from sqlalchemy import text
 
     from overheard.ingest.ingest import Ingestor
+    from overheard.store import search as searching
     from overheard.store.search import search
 
+    if first_range:
+        monkeypatch.setattr(searching, "FIRST_RANGE", first_range)
+    if ranked:
+        monkeypatch.setattr(searching, "RANKED", ranked)
     Ingestor(pg_case, settings, workers=1).ingest([samples / "reports"])
     for query, filters in [
         ("курск", {}),
