@@ -152,3 +152,24 @@ def test_a_described_speaker_is_the_one_named_with_that_role():
     assert result.entities[described.speaker_entity].name == "Olga Petrenko"
     unnamed = next(s for s in result.statements if "deliberately" in s.content.text)
     assert unnamed.speaker is not None and unnamed.speaker_entity is None
+
+
+def test_a_title_states_nothing_and_is_no_part_of_the_first_sentence():
+    """The headline is the outlet's ("Intercepted calls suggest confusion …" made the calls a
+    speaker), and a title over the first line ("Statement on …\\nThe Ministry notes …") is no
+    part of the first sentence's subject."""
+    from overheard.text.analyze import analyze
+
+    text = (
+        "Intercepted calls suggest confusion over supplies near Sumy\n\n"
+        "KYIV, May 3 — The army said on Monday that two depots had burned down."
+    )
+    result = analyze(text, "en")
+    assert [s.content.text for s in result.statements] == ["two depots had burned down"]
+    text = (
+        "Statement on the reported fire at the depot\n"
+        "The Ministry of Defence said that two depots had burned down overnight."
+    )
+    result = analyze(text, "en")
+    speakers = [s.speaker.text for s in result.statements if s.speaker]
+    assert speakers and all("Statement" not in s for s in speakers)

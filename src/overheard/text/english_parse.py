@@ -160,11 +160,15 @@ class _Pipeline:
             if not doc_runs:
                 continue
             rows = doc.to_array([ORTH, SPACY, TAG])
+            starts = _forced_starts(doc)
             for a, b in doc_runs:
                 words = [strings[orth] for orth in rows[a:b, 0].tolist()]
                 sub = Doc(self.vocab, words=words, spaces=rows[a:b, 1].astype(bool).tolist())
                 sub.from_array([TAG], rows[a:b, 2:3])
                 sub.tensor = doc.tensor[a:b]
+                for i in starts:
+                    if a < i < b:
+                        sub[i - a].is_sent_start = True
                 subs.append(sub)
         subs = list(self.parser.pipe(subs, batch_size=max(1, len(subs))))
         for sub in subs:
@@ -196,6 +200,27 @@ class _Pipeline:
             arr[a:b, 1] = self.dep
             arr[a, 1] = self.root
         doc.from_array(columns, arr)
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def _forced_starts(doc: Any) -> list[int]:
+    """Tokens that begin a sentence whatever the parser makes of them: the first after a
+    title line ("Statement on the reported deployment of foreign troops\nThe Ministry notes
+    …" was one sentence, the title read into its subject) and the first of each paragraph."""
+    from overheard.text.statements.voice import title_line
+
+    text = doc.text
+    at = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
+    title = title_line(text)
+    if title is not None:
+        rest = len(text) - len(text[title[1] :].lstrip())
+        at.append(rest)
+    if not at:
+        return []
+    by_char = {t.idx: t.i for t in doc if not t.is_space}
+    return sorted({by_char[c] for c in at if c in by_char})
 
 
 def _chunks(text: str, doc: Any) -> list[tuple[int, int]]:

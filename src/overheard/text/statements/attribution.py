@@ -19,7 +19,7 @@ from overheard.text.records import Mention, Span, Statement
 from overheard.text.statements.dismissal import dismisses
 from overheard.text.statements.draft import bounds, fold, lexicon_lang, overlaps, span
 from overheard.text.statements.quotes import attach_quotes, balance_quotes, find_quotes
-from overheard.text.statements.voice import own_voice
+from overheard.text.statements.voice import own_voice, title_line
 
 
 @lexicon.cached
@@ -227,9 +227,12 @@ def extract_statements(
         d.content = span(text, *balance_quotes(text, d.content.start, d.content.end))
     drafts.sort(key=lambda d: (d.content.start, d.cue.start if d.cue else -1))
     out: list[Statement] = []
+    title = title_line(text)
     for d in drafts:
         if d.speaker is not None and fold(d.speaker.text).lower().strip(" ,.") in _not_speakers():
             continue  # "Nobody denied…", «никто не подтвердил»: no one spoke
+        if title is not None and d.content.start < title[1]:
+            continue  # the headline is the outlet's, not a statement
         if not d.own_voice:
             d.speaker_entity, d.speaker_antecedent = _resolve(text, lang, d, out, mentions)
         # "That figure is invented", «расцениваем как вброс»: said as a dismissal, a denial.

@@ -158,6 +158,33 @@ def _closed(text: str) -> bool:
     return end > start and text[end - 1] in _CLOSING
 
 
+def title_line(text: str) -> tuple[int, int] | None:
+    """The span of a text's title: its first line, when a line break follows it and it reads
+    as a heading rather than prose (no closing punctuation, at most ``LINE_WORDS`` words, not
+    ending on a word that continues a sentence, like a hard-wrapped line's "said on"). A
+    title states nothing ("Intercepted calls suggest confusion over …" is the outlet's
+    headline, not a statement) and is no part of the first sentence."""
+    stripped = len(text) - len(text.lstrip())
+    end = text.find("\n", stripped)
+    if end < 0 or not text[end:].strip():
+        return None
+    line = text[stripped:end]
+    if not line.strip() or _closed(line) or _words(line) > LINE_WORDS:
+        return None
+    last = _WORD.findall(line)
+    if not last or last[-1].casefold() in _CONTINUES:
+        return None
+    return _trim(text, stripped, end)
+
+
+# Words a hard-wrapped line of prose may end on, which a heading does not.
+_CONTINUES = frozenset(
+    "a an the of on in at to for from by with and or but that which who as is are was were "
+    "be been has have had will would said says told и в на с по о об к от за из что как "
+    "і у та з до про що як".split()
+)
+
+
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     out, pos = [], 0
     for m in [*_PARAGRAPH.finditer(text), None]:
