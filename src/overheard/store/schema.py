@@ -477,7 +477,7 @@ class IngestFailure(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-Index("ix_documents_published", Document.published_at)
+Index("ix_documents_published", Document.published_at, Document.id)  # the list, newest first
 Index("uq_documents_external_id", Document.external_id, unique=True)
 Index("ix_segments_language", Segment.language)
 Index("ix_documents_facets", Document.kind, Document.status, Document.source_id, Document.language)
