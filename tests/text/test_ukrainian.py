@@ -115,3 +115,14 @@ def test_a_common_word_opening_a_sentence_is_no_name_and_a_surname_alone_is() ->
     found = [(m.text, m.label) for m in extract_mentions(text, "uk")]
     assert ("Люди", "PERSON") not in found
     assert ("Корнієць", "PERSON") in found
+
+
+def test_a_region_named_by_its_town_is_a_place() -> None:
+    """«Курщина», «Львівщина»: the region of a town, in any case form, is a place (it joins
+    the region's entity through the claims' place key)."""
+    for text, word in [
+        ("Ця нафтобаза заправляла угруповання на Курщині: пальне йшло до фронту.", "Курщині"),
+        ("Обстріли Харківщини тривали всю ніч, повідомила адміністрація.", "Харківщини"),
+    ]:
+        mentions = extract_mentions(text, "uk")
+        assert any(m.text == word and m.label in ("GPE", "LOC") for m in mentions), mentions
