@@ -233,12 +233,12 @@ def search(
     kind: str | None = None,
     document_id: int | None = None,
 ) -> list[Hit]:
-    if case.engine.dialect.name == "postgresql":
-        return _search_postgres(case, query, limit, offset, raw, language, kind, document_id)
-    if case.engine.dialect.name != "sqlite":
+    runners = {"sqlite": search_sqlite, "postgresql": search_postgres}
+    run = runners.get(case.engine.dialect.name)
+    if run is None:
         raise NotAvailable(f"full-text search is not implemented for {case.engine.dialect.name}")
     with case.engine.connect() as conn:
-        return search_sqlite(
+        return run(
             conn.connection.dbapi_connection,
             query,
             limit=limit,
@@ -379,29 +379,6 @@ def _tsquery(query: str) -> tuple[str, list[str]]:
     if not parts:
         raise OverheardError("the search query has no words in it")
     return " & ".join(parts), words
-
-
-def _search_postgres(
-    case: Case,
-    query: str,
-    limit: int,
-    offset: int,
-    raw: bool,
-    language: str | None,
-    kind: str | None,
-    document_id: int | None,
-) -> list[Hit]:
-    with case.engine.connect() as conn:
-        return search_postgres(
-            conn.connection.dbapi_connection,
-            query,
-            limit=limit,
-            offset=offset,
-            raw=raw,
-            language=language,
-            kind=kind,
-            document_id=document_id,
-        )
 
 
 def search_postgres(
