@@ -223,9 +223,36 @@ def _np(tok: Any) -> tuple[int, int]:
     return start, end
 
 
+# Inflections undone when spaCy's lemma is no word the lexicons know ("staged" → "stag"):
+# (ending, what replaces it), the first candidate the lexicons know wins.
+_INFLECTIONS = (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", ""))
+
+
+def _verb_lemmas() -> frozenset[str]:
+    return frozenset(_en_triggers()) | frozenset(_en_light()) | _RULE_LEMMAS
+
+
+def _lemma(tok: Any) -> str:
+    """The token's lemma, or for a verb whose lemma the lexicons do not know, the trigger its
+    form is an inflection of (spaCy's rule lemmatizer gives "stag" for "staged")."""
+    lemma: str = tok.lemma_.lower()
+    if tok.pos_ != "VERB" or lemma in _verb_lemmas():
+        return lemma
+    form = tok.lower_
+    known = _verb_lemmas()
+    for ending, stem_end in _INFLECTIONS:
+        if form.endswith(ending) and len(form) > len(ending) + 2:
+            stem = form[: -len(ending)] + stem_end
+            if stem in known:
+                return stem
+            if stem_end == "" and len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in known:
+                return stem[:-1]
+    return lemma
+
+
 def _en_type(tok: Any) -> tuple[str, str] | None:
     """(type, trigger lemma) for a token, looking through light verbs to their object."""
-    lemma = tok.lemma_.lower()
+    lemma = _lemma(tok)
     if tok.pos_ not in ("VERB",):
         return None
     light = _en_light()
