@@ -30,6 +30,8 @@ _RULE_LEMMAS = frozenset({"call", "pull", "move"})
 # PLOVER codes a stated intention by its sign: a promise of something cooperative is AGREE,
 # of something hostile THREATEN; "X must do Y" is a REQUEST; "will not accept" a REJECT.
 _HOSTILE = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"}
+# Auxiliaries that make what another party is to do a demand: "said Sudan must return it".
+_OBLIGATION = frozenset({"must"})
 _COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
 
 
@@ -287,7 +289,21 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
     if lemma in ("pull", "move") and any(c.lower_ in ("out", "back", "away") for c in tok.children):
         return "RETREAT", lemma
     found = _en_triggers().get(lemma)
-    return (found, lemma) if found else None
+    if found:
+        return found, lemma
+    # "Russia said Sudan must return the helicopter": what one party says another must do is
+    # a demand, whatever the act (PLOVER REQUEST); "we must hold out" is no demand of anyone.
+    if _obliged(tok):
+        return "REQUEST", lemma
+    return None
+
+
+def _obliged(tok: Any) -> bool:
+    """The verb's clause says what someone other than the speaker must do."""
+    if not any(c.dep_ == "aux" and c.lower_ in _OBLIGATION for c in tok.children):
+        return False
+    subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return bool(subj) and subj[0].lower_ not in ("i", "we")
 
 
 def _en_subject(tok: Any) -> Any | None:
@@ -433,19 +449,27 @@ def _confidence(
     return round(min(max(score, 0.05), 0.95), 2)
 
 
+def _infinitive(tok: Any) -> bool:
+    """The verb is the "to" clause of the verb above it: "vowed to fight" (the parser makes
+    some of these an adverbial clause: "have sworn to fight until ...")."""
+    if tok.dep_ == "xcomp":
+        return True
+    return tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
 def _by_intent(tok: Any, kind: str, negated: bool) -> str:
     auxes = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
     head = tok.head
     ready = _en_modality("ready")
-    if "must" in auxes:
+    if auxes & _OBLIGATION:
         return "REQUEST"
     intent = (
         bool(auxes & {"will", "would", "shall"})
         or (
-            tok.dep_ == "xcomp"
+            _infinitive(tok)
             and (head.lemma_.lower() in _en_modality("intent") or head.lower_ in ready)
         )
-        or (tok.dep_ == "xcomp" and any(c.lower_ in ready for c in head.children))
+        or (_infinitive(tok) and any(c.lower_ in ready for c in head.children))
     )
     if not intent:
         return kind
@@ -497,7 +521,7 @@ def _events_en(
             kind = _by_intent(tok, kind, negated)
             hypothetical = any(
                 c.lower_ in _en_modality("modal") for c in tok.children if c.dep_ == "aux"
-            ) or (tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _en_modality("hypothetical"))
+            ) or (_infinitive(tok) and tok.head.lemma_.lower() in _en_modality("hypothetical"))
             place = _place(text, mentions, a, b)
             when = _time(dates, a, b)
             out.append(
