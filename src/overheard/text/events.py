@@ -32,6 +32,8 @@ _RULE_LEMMAS = frozenset({"call", "pull", "move"})
 _HOSTILE = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"}
 # Auxiliaries that make what another party is to do a demand: "said Sudan must return it".
 _OBLIGATION = frozenset({"must"})
+# Verbs whose "to" clause did not happen: "failed to reach agreement".
+_FAILED = frozenset({"fail"})
 _COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
 
 
@@ -473,11 +475,18 @@ def _by_intent(tok: Any, kind: str, negated: bool) -> str:
     )
     if not intent:
         return kind
+    # "will withdraw its force unless a ceasefire is arranged": a promise on a condition the
+    # other side must meet is a threat, whatever its act.
+    if any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
+        for c in tok.children
+    ):
+        return "THREATEN"
     if negated and kind in _COOPERATIVE:
         return "REJECT"
     if kind in _HOSTILE:
         return "THREATEN"
-    if kind in _COOPERATIVE and kind != "RETREAT" and not negated:
+    if kind in _COOPERATIVE and not negated:
         return "AGREE"
     return kind
 
@@ -519,6 +528,10 @@ def _events_en(
             recipient = _span(text, *_np(obj)) if obj is not None else None
             negated = any(c.dep_ == "neg" for c in tok.children)
             kind = _by_intent(tok, kind, negated)
+            # "failed to reach agreement": a cooperative act that did not come about is
+            # coded as its refusal (PLOVER REJECT), as "refused to" is.
+            if _infinitive(tok) and tok.head.lemma_.lower() in _FAILED and kind in _COOPERATIVE:
+                kind, negated = "REJECT", True
             hypothetical = any(
                 c.lower_ in _en_modality("modal") for c in tok.children if c.dep_ == "aux"
             ) or (_infinitive(tok) and tok.head.lemma_.lower() in _en_modality("hypothetical"))
