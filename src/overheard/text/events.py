@@ -273,6 +273,8 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
         # modifies a noun that says nothing of its own.
         for child in tok.children:
             if child.dep_ in ("dobj", "obj", "nsubjpass"):
+                if "frame" not in _en_classes(child):
+                    continue  # "carrying truce monitors": the monitors are no truce
                 for grand in child.children:
                     if grand.dep_ == "compound" and grand.lemma_.lower() in objects:
                         return objects[grand.lemma_.lower()], grand.lemma_.lower()
@@ -330,11 +332,15 @@ def _en_subject(tok: Any) -> Any | None:
     return None
 
 
-def _en_recipient(tok: Any) -> Any | None:
+def _en_recipient(tok: Any, kind: str) -> Any | None:
+    # A light verb's event noun is the event, not who it is done to ("held talks with Kyiv"),
+    # and so is an object naming the event's own kind ("deployed troops to Kursk").
+    light = _lemma(tok) in _en_light()
+    objects = _en_object_triggers()
     for child in tok.children:
-        if (
-            child.dep_ in ("dobj", "obj", "dative", "nsubjpass")
-            and child.lemma_.lower() not in _en_object_triggers()
+        noun = objects.get(child.lemma_.lower())
+        if child.dep_ in ("dobj", "obj", "dative", "nsubjpass") and not (
+            noun is not None and (light or noun == kind)
         ):
             return child
     for child in tok.children:
@@ -523,7 +529,7 @@ def _events_en(
             if sensed is None:
                 continue
             kind = sensed
-            obj = _en_recipient(tok)
+            obj = _en_recipient(tok, kind)
             actor = _span(text, *_np(subj)) if subj is not None else None
             recipient = _span(text, *_np(obj)) if obj is not None else None
             negated = any(c.dep_ == "neg" for c in tok.children)
