@@ -269,6 +269,12 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
         for child in tok.children:
             if child.dep_ in ("dobj", "obj", "nsubjpass") and child.lemma_.lower() in objects:
                 return objects[child.lemma_.lower()], child.lemma_.lower()
+        # "was put under investigation", "placed under arrest": the state it puts its object in.
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == "under":
+                for grand in child.children:
+                    if grand.dep_ == "pobj" and grand.lemma_.lower() in objects:
+                        return objects[grand.lemma_.lower()], grand.lemma_.lower()
         # "undertook a mediation mission", "launched a mediation effort": the event noun
         # modifies a noun that says nothing of its own.
         for child in tok.children:
