@@ -95,7 +95,12 @@ def _act(tok: Any) -> str | None:
     if lemma in label_lemmas_en():
         # "called the reports a fake": a denial, where a dismissal word follows in the clause.
         rest = tok.doc.text[tok.idx + len(tok.text) : tok.sent.end_char]
-        return "deny" if dismissal_pattern("en").search(rest) else None
+        if dismissal_pattern("en").search(rest):
+            return "deny"
+        # "called half of his supporters “deplorables”", "is calling the candidate fit": a
+        # label put on a named object says something of it.
+        deps = {c.dep_ for c in tok.children if c.i > tok.i}
+        return "assert" if {"dobj", "oprd"} <= deps else None
     return cues().get(lemma)
 
 
@@ -196,6 +201,10 @@ def _content(tok: Any) -> list[tuple[int, int]]:
         pieces = [part for c in clausal for part in _clauses(c)]
         if len(clausal) > 1:
             pieces = [(min(p[0] for p in pieces), max(p[1] for p in pieces))]
+    elif tok.dep_ == "parataxis" and tok.head is not tok and tok.i > tok.head.left_edge.i:
+        # "The museum, Mr. Bush said, celebrated …", "…, Graham said, since …": a
+        # parenthetical attribution speaks the clause it interrupts, on both sides of it.
+        pieces = [(tok.head.left_edge, tok.head.right_edge)]
     else:
         if tok.lemma_.lower() in _needs_clause() and not any(
             c.dep_ == "xcomp" for c in tok.children if c.i > tok.i
@@ -229,6 +238,34 @@ def _content(tok: Any) -> list[tuple[int, int]]:
         if tokens:
             out.append((tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)))
     return out
+
+
+# Words before a speech verb that belong to its cue as PolNeAR draws it and as a reader names
+# the act ("has said", "is not denying", "also warned"), and particles after it ("pointed
+# out", "called for X": the preposition whose object is the content belongs to the cue).
+_CUE_LEFT = frozenset({"aux", "auxpass", "neg", "advmod"})
+_CUE_PREPS = frozenset({"for", "on", "of", "about", "to", "against"})
+
+
+def _cue_span(tok: Any, contents: list[tuple[int, int]]) -> tuple[int, int]:
+    """The cue's characters: the verb with its auxiliaries, negation and a one-word adverb
+    directly before it, and its particle or content-opening preposition directly after."""
+    doc = tok.doc
+    first = tok.i
+    left = {c.i: c for c in tok.children if c.i < tok.i and c.dep_ in _CUE_LEFT}
+    while first - 1 in left and not any(True for _ in left[first - 1].children):
+        first -= 1
+    last = tok.i
+    for c in tok.children:
+        if c.i != last + 1:
+            continue
+        if c.dep_ == "prt" or (
+            c.dep_ in ("prep", "dative")
+            and c.lower_ in _CUE_PREPS
+            and any(doc[c.i + 1].idx <= a < c.right_edge.idx + 1 for a, _ in contents)
+        ):
+            last = c.i
+    return doc[first].idx, doc[last].idx + len(doc[last].text)
 
 
 def _according(text: str, doc: Any) -> list[Statement]:
@@ -281,9 +318,9 @@ def drafts_en(text: str, doc: Any) -> list[Statement]:
         contents = _content(tok)
         subj = _subject(tok)
         speaker = _np_span(subj) if subj is not None else None
-        cue = (tok.idx, tok.idx + len(tok.text))
-        if speaker is not None and speaker[0] <= cue[0] < speaker[1]:
+        if speaker is not None and speaker[0] <= tok.idx < speaker[1]:
             continue
+        cue = _cue_span(tok, contents)
         for content in contents:
             drafts.append(draft(text, speaker, cue, act, content, False, 0.75 if speaker else 0.5))
     return drafts

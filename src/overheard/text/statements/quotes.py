@@ -148,11 +148,27 @@ def attach_quotes(
             drafts.append(parsed)
             continue
         before = [d for d in drafts if d.cue and d.cue.end <= q.start and d.speaker]
-        speaker = max(before, key=lambda d: d.cue.end if d.cue else -1).speaker if before else None
+        prev = max(before, key=lambda d: d.cue.end if d.cue else -1) if before else None
+        if prev is not None and _continues(text, prev, q):
+            # “…,” said X. “…”: one attribution split around its cue; both parts share it.
+            assert prev.cue is not None
+            cue = bounds(prev.cue)
+            drafts.append(draft(text, prev.speaker, cue, prev.act, (q.start, q.end), True, 0.6))
+            continue
+        speaker = prev.speaker if prev else None
         drafts.append(
             draft(text, speaker, None, "assert", (q.start, q.end), True, 0.5 if speaker else 0.3)
         )
     return drafts
+
+
+def _continues(text: str, prev: Statement, q: Quote) -> bool:
+    """Does quotation ``q`` go on with ``prev``'s quotation across the attribution between
+    them (“…,” said X, the head of Y. “…”), in the same paragraph?"""
+    if prev.cue is None or not prev.direct or prev.content.end > prev.cue.start:
+        return False
+    gap = text[prev.cue.end : q.start]
+    return len(gap) <= 150 and "\n" not in gap and not any(m in gap for m in '“”"«»')
 
 
 def balance_quotes(text: str, start: int, end: int) -> tuple[int, int]:
