@@ -64,6 +64,27 @@ def _en_light() -> dict[str, str]:
 
 
 @lexicon.cached
+def _en_ending() -> frozenset[str]:
+    """Verbs (with their particle: "break off") that end the event their object names."""
+    return frozenset(row["lemma"] for row in lexicon.table("event_ending_verbs.en"))
+
+
+# What ending an event is, by the event's type (PLOVER manual): ending an exchange, talks or
+# aid reduces relations (SANCTION, the default); ending fighting or a deployment is a
+# RETREAT; ending a protest, a sanction, a restriction or a demand is a CONCEDE.
+_ENDING = {
+    "ASSAULT": "RETREAT",
+    "MOBILIZE": "RETREAT",
+    "PROTEST": "CONCEDE",
+    "SANCTION": "CONCEDE",
+    "COERCE": "CONCEDE",
+    "REQUEST": "CONCEDE",
+    "THREATEN": "CONCEDE",
+    "ACCUSE": "CONCEDE",
+}
+
+
+@lexicon.cached
 def _noun_classes() -> dict[tuple[str, str], frozenset[str]]:
     """(lang, noun lemma) → its classes (event_noun_classes.tsv)."""
     found: dict[tuple[str, str], set[str]] = {}
@@ -135,6 +156,7 @@ def parse_lemmas() -> frozenset[str]:
         | frozenset(_en_object_triggers())
         | frozenset(_en_light())
         | _RULE_LEMMAS
+        | frozenset(phrase.split()[0] for phrase in _en_ending())
     )
 
 
@@ -233,7 +255,8 @@ _INFLECTIONS = (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("ing", "e"
 
 
 def _verb_lemmas() -> frozenset[str]:
-    return frozenset(_en_triggers()) | frozenset(_en_light()) | _RULE_LEMMAS
+    ending = frozenset(phrase.split()[0] for phrase in _en_ending())
+    return frozenset(_en_triggers()) | frozenset(_en_light()) | _RULE_LEMMAS | ending
 
 
 def _lemma(tok: Any) -> str:
@@ -254,11 +277,44 @@ def _lemma(tok: Any) -> str:
     return lemma
 
 
+def _object_event(tok: Any) -> str | None:
+    """The event noun the verb's object is, or frames ("a mediation effort"), or None."""
+    objects = _en_object_triggers()
+    for child in tok.children:
+        if child.dep_ not in ("dobj", "obj", "nsubjpass"):
+            continue
+        if child.lemma_.lower() in objects:
+            return str(child.lemma_.lower())
+        if "frame" in _en_classes(child):
+            for grand in child.children:
+                if grand.dep_ == "compound" and grand.lemma_.lower() in objects:
+                    return str(grand.lemma_.lower())
+    return None
+
+
+def _ended(tok: Any, lemma: str) -> tuple[str, str] | None:
+    """An ending verb with an event noun for object: the type of ending that event
+    (event_ending_verbs.en.tsv): "broke off talks" SANCTION, "called off the strike" CONCEDE,
+    "halted the offensive" RETREAT."""
+    particles = [c.lower_ for c in tok.children if c.dep_ == "prt"]
+    ending = _en_ending()
+    if not any(f"{lemma} {p}" in ending for p in particles) and lemma not in ending:
+        return None
+    noun = _object_event(tok)
+    if noun is None:
+        return None
+    kind = _en_object_triggers()[noun]
+    return _ENDING.get(kind, "SANCTION"), lemma
+
+
 def _en_type(tok: Any) -> tuple[str, str] | None:
     """(type, trigger lemma) for a token, looking through light verbs to their object."""
     lemma = _lemma(tok)
     if tok.pos_ not in ("VERB",):
         return None
+    ended = _ended(tok, lemma)
+    if ended is not None:
+        return ended
     light = _en_light()
     if lemma in light:
         objects = _en_object_triggers()
@@ -266,23 +322,16 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
         # "offered talks" are AGREE, as PLOVER codes offers and promises.
         if light[lemma] == "AGREE":
             return "AGREE", lemma
-        for child in tok.children:
-            if child.dep_ in ("dobj", "obj", "nsubjpass") and child.lemma_.lower() in objects:
-                return objects[child.lemma_.lower()], child.lemma_.lower()
+        # "held talks", or "launched a mediation effort": the event noun modifies a noun
+        # that says nothing of its own (not "carrying truce monitors").
+        noun = _object_event(tok)
+        if noun is not None:
+            return objects[noun], noun
         # "was put under investigation", "placed under arrest": the state it puts its object in.
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ == "under":
                 for grand in child.children:
                     if grand.dep_ == "pobj" and grand.lemma_.lower() in objects:
-                        return objects[grand.lemma_.lower()], grand.lemma_.lower()
-        # "undertook a mediation mission", "launched a mediation effort": the event noun
-        # modifies a noun that says nothing of its own.
-        for child in tok.children:
-            if child.dep_ in ("dobj", "obj", "nsubjpass"):
-                if "frame" not in _en_classes(child):
-                    continue  # "carrying truce monitors": the monitors are no truce
-                for grand in child.children:
-                    if grand.dep_ == "compound" and grand.lemma_.lower() in objects:
                         return objects[grand.lemma_.lower()], grand.lemma_.lower()
         # "Talks resumed", "riots are continuing": with no object, an event noun as subject.
         if not any(c.dep_ in ("dobj", "obj") for c in tok.children):
