@@ -28,8 +28,11 @@ def test_feed_items_become_documents(case, settings):
     assert [o.status for o in report.outcomes] == [NEW, NEW, FAILED, NEW]
     docs = _docs(case)
     denial = docs["Ministry denies strike on bridge"]
-    # The full text from content:encoded, not the one-line description, and no markup.
-    assert denial.text.startswith("The defence ministry on Monday denied that the bridge")
+    # The headline, then the full text from content:encoded (not the one-line description),
+    # and no markup.
+    assert denial.text.startswith(
+        "Ministry denies strike on bridge\n\nThe defence ministry on Monday denied that the bridge"
+    )
     assert "a spokesman told reporters" in denial.text and "<" not in denial.text
     assert denial.url == "https://wire.example.org/2024/03/bridge"
     assert denial.published_at.replace(tzinfo=UTC) == datetime(2024, 3, 4, 10, tzinfo=UTC)
@@ -40,11 +43,14 @@ def test_feed_items_become_documents(case, settings):
     assert (denial.language, denial.part) == ("en", 1)
     governor = docs["Governor: no casualties"]
     assert governor.text == (
+        "Governor: no casualties\n\n"
         "The regional governor said there were no casualties after the overnight attack."
     )
     assert governor.meta["feed"]["text_from"] == "summary"
     atom = docs["Интервью с командиром"]
-    assert atom.text == "Командир батальона заявил, что подразделение получило новые дроны."
+    assert atom.text == (
+        "Интервью с командиром\n\nКомандир батальона заявил, что подразделение получило новые дроны."
+    )
     assert (atom.language, atom.source.name, atom.url) == (
         "ru", "Field Notes", "https://notes.example.org/1"
     )  # fmt: skip

@@ -31,7 +31,7 @@ import re
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,30 @@ def system_statements(case: Any) -> tuple[list[SystemStatement], dict[int, str]]
                 )  # fmt: skip
             )
     return out, {k: v for k, v in doc_ids.items() if v}
+
+
+def stored_texts(
+    case: Any, documents: Sequence[dict[str, Any]], gold: Sequence[GoldStatement]
+) -> tuple[dict[str, str], list[GoldStatement]]:
+    """Each document's text as the case stores it, and the gold statements at their offsets
+    in it: the case's text opens with the record's headline (``ingest.formats.headed``), the
+    gold's offsets count from the record's text."""
+    from sqlalchemy import select
+
+    from overheard.store.schema import Document
+
+    given = {d["id"]: d["text"] for d in documents}
+    with case.reader() as s:
+        stored = {
+            (meta or {}).get("id"): text
+            for meta, text in s.execute(select(Document.meta, Document.text))
+        }
+    texts = {doc: stored.get(doc) or text for doc, text in given.items()}
+    rebased = []
+    for g in gold:
+        shift = texts[g.doc].find(given[g.doc])
+        rebased.append(replace(g, start=g.start + shift, end=g.end + shift) if shift > 0 else g)
+    return texts, rebased
 
 
 def _tokens(text: str) -> Counter[str]:
@@ -344,7 +368,7 @@ def score(
     gold_statements: Sequence[GoldStatement],
 ) -> dict[str, Any]:
     """Every metric, for a case that holds the corpus with its stages run."""
-    texts = {d["id"]: d["text"] for d in documents}
+    texts, gold_statements = stored_texts(case, documents, gold_statements)
     forms = {name: e["id"] for e in gold["entities"] for name in e["names"]}
     system, doc_ids = system_statements(case)
     dup_f1 = duplicate_f1(case, gold, doc_ids)

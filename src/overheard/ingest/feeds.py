@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from overheard.errors import InputError
-from overheard.ingest.formats import Media, Record, RecordError, parse_date
+from overheard.ingest.formats import Media, Record, RecordError, headed, parse_date
 
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 
@@ -100,7 +100,7 @@ def _item(
     }
     return Record(
         part=n,
-        text=text,
+        text=headed(text, title),
         media_type="application/rss+xml",
         title=title,
         published_text=str(published_text)[:200] if published_text else None,

@@ -210,6 +210,25 @@ def read_text(data: bytes, path: Path, encoding: str | None = None) -> list[Reco
     return [Record(part=0, text=text, media_type=media, title=title)]
 
 
+def headed(text: str, title: str | None) -> str:
+    """The text a document is analysed as: its headline, a blank line, then its body, where
+    the record holds the headline apart (a JSON record's ``title``, a page's or a feed item's
+    title) and the body does not already open with it. A headline names people, bodies and
+    places the body may not ("Заявление губернатора … Виктора Лагутина" above a first-person
+    statement); the analysis reads a first line like this as a title, which states nothing
+    (``text.statements.voice.title_line``)."""
+    head = " ".join((title or "").split())
+    if not head:
+        return text
+    first = " ".join(text.lstrip().split("\n", 1)[0].split()).casefold()
+    folded = head.casefold()
+    # A page's title is often its headline plus the site ("Headline | Site", "Headline -
+    # Site"): a body that opens with the headline already has it.
+    if first and (folded.startswith(first) or first.startswith(folded)):
+        return text
+    return f"{head}\n\n{text.lstrip()}"
+
+
 def _first_line_title(text: str) -> str | None:
     first = text.lstrip().split("\n", 1)[0].strip().lstrip("#").strip()
     if 0 < len(first) <= 200 and len(text.strip()) > len(first):
@@ -231,12 +250,13 @@ def read_html(data: bytes, path: Path, encoding: str | None = None) -> list[Reco
     if not text:
         raise InputError("no article text found in the HTML (only navigation, scripts or markup)")
     published = getattr(extracted, "date", None)
+    title = getattr(extracted, "title", None)
     return [
         Record(
             part=0,
-            text=text,
+            text=headed(text, title),
             media_type="text/html",
-            title=getattr(extracted, "title", None),
+            title=title,
             published_text=published,
             published_at=parse_date(published),
             source=getattr(extracted, "sitename", None),
@@ -282,11 +302,12 @@ def _record_from(obj: Any, part: int) -> Record | RecordError:
         for k, v in obj.items()
         if k not in (*_TEXT_KEYS, *_DATE_KEYS, "title", "source", "url")
     }
+    title = obj.get("title") if isinstance(obj.get("title"), str) else None
     return Record(
         part=part,
-        text=text,
+        text=headed(text, title),
         media_type="application/json",
-        title=obj.get("title") if isinstance(obj.get("title"), str) else None,
+        title=title,
         published_text=str(published) if published is not None else None,
         published_at=parse_date(published),
         source=str(source) if source else None,

@@ -219,9 +219,13 @@ DATELINE_CHARS = 400
 def dateline(text: str, lang: str, spans: list[tuple[int, int]]) -> datetime | None:
     """The date a report gives itself in its opening: the first full date (a year, a day or a
     time) among the expressions at ``spans`` that end within ``DATELINE_CHARS``; it anchors
-    the report's relative dates when it has no publication date."""
+    the report's relative dates when it has no publication date. A title line above the report
+    does not count against that opening."""
+    from overheard.text.statements.voice import opening
+
+    limit = opening(text) + DATELINE_CHARS
     for start, end in spans:
-        if end > DATELINE_CHARS:
+        if end > limit:
             break
         original = text[start:end]
         if not re.search(r"\d{4}", original):

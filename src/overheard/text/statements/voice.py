@@ -161,20 +161,47 @@ def _closed(text: str) -> bool:
 def title_line(text: str) -> tuple[int, int] | None:
     """The span of a text's title: its first line, when a line break follows it and it reads
     as a heading rather than prose (no closing punctuation, at most ``LINE_WORDS`` words, not
-    ending on a word that continues a sentence, like a hard-wrapped line's "said on"). A
-    title states nothing ("Intercepted calls suggest confusion over …" is the outlet's
-    headline, not a statement) and is no part of the first sentence."""
+    ending on a word that continues a sentence, like a hard-wrapped line's "said on"); a
+    line with a blank line below it is a title unless it ends as a sentence that states
+    something, with a full stop or an exclamation ("Drones hit depot, army says" and "A
+    battalion or a few hundred soldiers?" are titles; «Сбили 27 дронов!» is not). A title states nothing ("Intercepted calls suggest
+    confusion over …" is the outlet's headline, not a statement) and is no part of the first
+    sentence. Ingest puts a record's separate headline there (``ingest.formats.headed``)."""
     stripped = len(text) - len(text.lstrip())
     end = text.find("\n", stripped)
     if end < 0 or not text[end:].strip():
         return None
     line = text[stripped:end]
-    if not line.strip() or _closed(line) or _words(line) > LINE_WORDS:
+    if not line.strip() or _words(line) > LINE_WORDS:
         return None
+    a, b = _trim(line, 0, len(line))
+    if _PARAGRAPH.match(text, end):  # a line of its own: "Drones hit depot, army says"
+        return _trim(text, stripped, end) if line[a:b][-1:] not in ".…!" else None
     last = _WORD.findall(line)
-    if not last or last[-1].casefold() in _CONTINUES:
+    if _closed(line) or not last or last[-1].casefold() in _CONTINUES:
         return None
     return _trim(text, stripped, end)
+
+
+def opening(text: str) -> int:
+    """Where a text's body begins: after its title line, if it has one (``title_line``)."""
+    title = title_line(text)
+    return len(text) - len(text[title[1] :].lstrip()) if title is not None else 0
+
+
+def _heads(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The header lines a text opens with: its title and a byline or masthead line ("By
+    Helena Brandt, head of analysis, …", "Open Sky Analytics | Imagery note"), at most two,
+    each short and unpunctuated (the title may ask), leaving at least one paragraph."""
+    title = title_line(text)
+    heads: list[tuple[int, int]] = []
+    for a, b in paragraphs[: min(2, len(paragraphs) - 1)]:
+        line = text[a:b]
+        is_title = title is not None and a <= title[0] and b <= title[1]
+        if not is_title and (_closed(line) or _words(line) > LINE_WORDS):
+            break
+        heads.append((a, b))
+    return heads
 
 
 # Words a hard-wrapped line of prose may end on, which a heading does not.
@@ -401,7 +428,7 @@ def _published(
     drafts: Sequence[Statement],
 ) -> Voice | None:
     """The whole text as its source's own voice, if it reads as self-published."""
-    if _DATELINE.match(text):
+    if _DATELINE.match(text, opening(text)):
         return None
     paragraphs = _paragraphs(text)
     if not paragraphs:
@@ -410,17 +437,18 @@ def _published(
     speaker: Span | None = None
     entity: int | None = None
     signals = 0
-    first = text[paragraphs[0][0] : paragraphs[0][1]]
-    if len(paragraphs) > 1 and not _closed(first) and _words(first) <= LINE_WORDS:
-        byline = _search(lang, "byline", first)
+    for a, b in _heads(text, paragraphs):
+        head = text[a:b]
+        byline = _search(lang, "byline", head)
         if byline is not None and byline.start() == 0:
-            m = _mention_in(mentions, *paragraphs[0], ("PERSON",))
-            if m is not None:
+            m = _mention_in(mentions, a, b, ("PERSON",))
+            if m is not None and speaker is None:
                 speaker, entity = span(text, m.start, m.end), m.entity
             signals += 1
-        elif _names_source(first, source):
+        elif _names_source(head, source):
             signals += 1
-        start = paragraphs[1][0]  # a header line is no statement either way
+        # a header line is no statement either way
+        start = next((p[0] for p in paragraphs if p[0] > a), start)
     last = text[paragraphs[-1][0] : paragraphs[-1][1]]
     if len(paragraphs) > 1 and not _closed(last) and _words(last) <= LINE_WORDS:
         if _search(lang, "press_office", last) or _names_source(last, source):
@@ -671,19 +699,15 @@ def byline_author(text: str, lang: str, mentions: Sequence[Mention]) -> list[Men
     model trained on running text reads a header line badly ("Marta" and "Zielińska" as two
     places, "Helena Brandt" as an organisation), and the author is the speaker of the whole
     text. Mentions overlapping the name give way to it."""
-    paragraphs = _paragraphs(text)
-    if len(paragraphs) < 2:
+    for a, b in _heads(text, _paragraphs(text)):
+        head = text[a:b]
+        cue = _search(lang, "byline", head)
+        name = _AUTHOR.match(head, cue.end()) if cue is not None and cue.start() == 0 else None
+        if name is not None:
+            start, end = a + name.start("name"), a + name.end("name")
+            break
+    else:
         return list(mentions)
-    first = text[paragraphs[0][0] : paragraphs[0][1]]
-    if _closed(first) or _words(first) > LINE_WORDS:
-        return list(mentions)
-    cue = _search(lang, "byline", first)
-    if cue is None or cue.start() != 0:
-        return list(mentions)
-    name = _AUTHOR.match(first, cue.end())
-    if name is None:
-        return list(mentions)
-    start, end = paragraphs[0][0] + name.start("name"), paragraphs[0][0] + name.end("name")
     if any(m.label == "PERSON" and (m.start, m.end) == (start, end) for m in mentions):
         return list(mentions)
     kept = [m for m in mentions if not overlaps((m.start, m.end), (start, end))]
@@ -709,7 +733,7 @@ def frame_mentions(
         taken.append((start, end))
         found.append(Mention(start, end, text[start:end], label, normal, "frame", confidence))
 
-    dateline = _DATELINE.match(text)
+    dateline = _DATELINE.match(text, opening(text))
     if dateline is not None:
         from overheard.text.places import gazetteer
 
