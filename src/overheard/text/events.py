@@ -338,6 +338,12 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
             for child in tok.children:
                 if child.dep_ == "nsubj" and child.lemma_.lower() in objects:
                     return objects[child.lemma_.lower()], child.lemma_.lower()
+        # "holding civilians as human shields": what the verb does to its object by itself
+        # (event_senses.tsv: holding people is detaining them).
+        if ("en", lemma) in _senses():
+            sensed, _ = _sense_check("en", lemma, "", _en_fillers(tok, _en_subject(tok)))
+            if sensed:
+                return sensed, lemma
         if light[lemma]:
             return light[lemma], lemma
         return None
@@ -422,9 +428,21 @@ def _en_recipient(tok: Any, kind: str) -> Any | None:
     return None
 
 
+# Nouns that count what follows them: "thousands of refugees" are refugees.
+_QUANTITIES = frozenset(
+    {"hundred", "thousand", "million", "dozen", "score", "number", "lot", "group", "batch"}
+)
+
+
 def _en_classes(tok: Any) -> frozenset[str]:
     """The classes of the noun ``tok`` heads: its lemma's, a compound's ("audio recording"),
-    its named-entity tag's."""
+    its named-entity tag's; through a count ("thousands of refugees"), the counted noun's."""
+    if tok.lemma_.lower() in _QUANTITIES or tok.pos_ == "NUM":
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                counted = [g for g in child.children if g.dep_ == "pobj"]
+                if counted:
+                    return _en_classes(counted[0])
     classes = set(_noun_classes().get(("en", tok.lemma_.lower()), ()))
     if tok.ent_type_ in _ENT_CLASSES:
         classes.add(_ENT_CLASSES[tok.ent_type_])
