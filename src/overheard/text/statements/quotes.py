@@ -108,7 +108,7 @@ def attach_quotes(
             if overlaps(bounds(d.content), (q.start, q.end)) and q.is_speech(text):
                 covered = d.content.start >= q.start - 2 and d.content.end <= q.end + 2
                 if covered or (
-                    q.start >= d.content.start - 2
+                    d.content.start - 2 <= q.start <= d.content.start + 2
                     and q.end - q.start >= 0.6 * (d.content.end - d.content.start)
                 ):
                     d.content = span(text, q.start, q.end)
@@ -119,6 +119,10 @@ def attach_quotes(
     # ("“…,” he said") in the same paragraph, else the previous speaker goes on talking.
     for q in quotes:
         if q in used or not q.is_speech(text):
+            continue
+        # 'said he has had “areas of significant disagreement” with Trump but …': a quotation
+        # inside reported content is part of what was said there, not a statement of its own.
+        if any(d.content.start < q.start and q.end <= d.content.end + 1 for d in drafts):
             continue
         nearest = None
         for d in drafts:
