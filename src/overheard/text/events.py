@@ -25,8 +25,8 @@ from typing import Any
 from overheard.text import lexicon
 from overheard.text.records import PLOVER_TYPES, DateExpression, Event, Mention, Span
 
-# Words the rules below test besides the lexicons: "called on/for X", "pulled out/back".
-_RULE_LEMMAS = frozenset({"call", "pull", "move"})
+# Words the rules below test besides the lexicons: "called on/for X".
+_RULE_LEMMAS = frozenset({"call"})
 # PLOVER codes a stated intention by its sign: a promise of something cooperative is AGREE,
 # of something hostile THREATEN; "X must do Y" is a REQUEST; "will not accept" a REJECT.
 _HOSTILE = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"}
@@ -151,13 +151,7 @@ def _en_modality(role: str) -> frozenset[str]:
 
 def parse_lemmas() -> frozenset[str]:
     """The lemmas that make the English rules here look at a sentence's parse."""
-    return (
-        frozenset(_en_triggers())
-        | frozenset(_en_object_triggers())
-        | frozenset(_en_light())
-        | _RULE_LEMMAS
-        | frozenset(phrase.split()[0] for phrase in _en_ending())
-    )
+    return _verb_lemmas() | frozenset(_en_object_triggers())
 
 
 def __getattr__(name: str) -> Any:
@@ -255,8 +249,11 @@ _INFLECTIONS = (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("ing", "e"
 
 
 def _verb_lemmas() -> frozenset[str]:
-    ending = frozenset(phrase.split()[0] for phrase in _en_ending())
-    return frozenset(_en_triggers()) | frozenset(_en_light()) | _RULE_LEMMAS | ending
+    """The verbs the English rules look for (a phrasal verb by its verb: "blow" of "blow up")."""
+    phrases = frozenset(_en_triggers()) | _en_ending()
+    return (
+        frozenset(phrase.split()[0] for phrase in phrases) | frozenset(_en_light()) | _RULE_LEMMAS
+    )
 
 
 def _lemma(tok: Any) -> str:
@@ -351,8 +348,12 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
         c.dep_ == "prep" and c.lower_ in ("on", "for") for c in tok.children
     ):
         return "REQUEST", lemma
-    if lemma in ("pull", "move") and any(c.lower_ in ("out", "back", "away") for c in tok.children):
-        return "RETREAT", lemma
+    # A phrasal verb is its own trigger ("blew up", "stepped down", "pulled back").
+    for child in tok.children:
+        if child.dep_ in ("prt", "advmod", "prep"):
+            phrase = f"{lemma} {child.lower_}"
+            if phrase in _en_triggers():
+                return _en_triggers()[phrase], phrase
     found = _en_triggers().get(lemma)
     if found:
         return found, lemma
