@@ -66,6 +66,12 @@ def _expressed_acts() -> dict[str, str]:
     return {row["lemma"]: row["act"] for row in lexicon.table("speech_express_nouns.en")}
 
 
+@lexicon.cached
+def _speech_nouns() -> dict[str, str]:
+    """Nouns that report speech with a "that" clause after them ("the claim that …") → act."""
+    return {row["lemma"]: row["act"] for row in lexicon.table("speech_nouns.en")}
+
+
 def parse_lemmas() -> frozenset[str]:
     """The lemmas that make the rules here look at a sentence's parse."""
     return (
@@ -73,6 +79,7 @@ def parse_lemmas() -> frozenset[str]:
         | label_lemmas_en()
         | _express_verbs()
         | frozenset(_expressed_acts())
+        | frozenset(_speech_nouns())
         | _RULE_LEMMAS
         | _QUOTE_MARKS
     )
@@ -302,9 +309,55 @@ def _according(text: str, doc: Any) -> list[Statement]:
     return out
 
 
+def _nominal(text: str, doc: Any) -> list[Statement]:
+    """ "Trump's claim that …", "made the announcement that …", "amid reports that …": a speech
+    noun with a "that" clause after it; the possessor, the "by" agent or the subject of the
+    verb whose object the noun is speaks the clause."""
+    out = []
+    for tok in doc:
+        act = _speech_nouns().get(tok.lemma_.lower()) if tok.pos_ == "NOUN" else None
+        if act is None:
+            continue
+        clause = next(
+            (
+                c
+                for c in tok.children
+                if c.dep_ in ("acl", "ccomp")
+                and c.i > tok.i
+                and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+            ),
+            None,
+        )
+        if clause is None:
+            continue
+        speaker = None
+        for c in tok.children:
+            if c.dep_ == "poss":
+                speaker = c
+            elif c.dep_ == "prep" and c.lower_ == "by" and c.i > tok.i:
+                speaker = next((g for g in c.children if g.dep_ == "pobj"), speaker)
+        if speaker is None and tok.dep_ in ("dobj", "nsubjpass"):
+            speaker = _subject(tok.head)
+        if speaker is not None and speaker.pos_ == "PRON" and speaker.lower_ in ("it", "its"):
+            speaker = None
+        for start_tok, end_tok in _clauses(clause):
+            tokens = [t for t in doc[start_tok.i : end_tok.i + 1]]
+            while tokens and (tokens[0].lower_ in ("that", ",") or tokens[0].is_space):
+                tokens = tokens[1:]
+            while tokens and tokens[-1].is_punct and tokens[-1].text not in '”"»’)':
+                tokens = tokens[:-1]
+            if not tokens:
+                continue
+            content = (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+            span = _np_span(speaker) if speaker is not None else None
+            cue = (tok.idx, tok.idx + len(tok.text))
+            out.append(draft(text, span, cue, act, content, False, 0.6 if span else 0.45))
+    return out
+
+
 def drafts_en(text: str, doc: Any) -> list[Statement]:
     """Statements (speaker, cue, act, content) from the parse, before quotations and pronouns."""
-    drafts = _according(text, doc)
+    drafts = _according(text, doc) + _nominal(text, doc)
     for tok in doc:
         act = _act(tok)
         if act is None:
