@@ -319,6 +319,14 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
         # "offered talks" are AGREE, as PLOVER codes offers and promises.
         if light[lemma] == "AGREE":
             return "AGREE", lemma
+        # An order is a request (PLOVER REQUEST: "requests, demands, and orders"): "ordered
+        # the troops to withdraw" is about what the troops are to do, not the troops. With
+        # no "to" clause the order's object says what is ordered ("ordered patrols").
+        if light[lemma] == "REQUEST":
+            if any(c.dep_ == "xcomp" for c in tok.children):
+                return "REQUEST", lemma
+            noun = _object_event(tok)
+            return (_en_object_triggers()[noun], noun) if noun else None
         # "held talks", or "launched a mediation effort": the event noun modifies a noun
         # that says nothing of its own (not "carrying truce monitors").
         noun = _object_event(tok)
@@ -364,12 +372,17 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
     return None
 
 
+def _obligee(tok: Any) -> Any | None:
+    subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return subj[0] if subj else None
+
+
 def _obliged(tok: Any) -> bool:
     """The verb's clause says what someone other than the speaker must do."""
     if not any(c.dep_ == "aux" and c.lower_ in _OBLIGATION for c in tok.children):
         return False
-    subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return bool(subj) and subj[0].lower_ not in ("i", "we")
+    subj = _obligee(tok)
+    return subj is not None and subj.lower_ not in ("i", "we")
 
 
 def _en_subject(tok: Any) -> Any | None:
@@ -604,6 +617,11 @@ def _events_en(
                 continue
             kind = sensed
             obj = _en_recipient(tok, kind)
+            # "Russia said Sudan must return it": the demand is Russia's, made of Sudan.
+            if _obliged(tok) and tok.dep_ == "ccomp":
+                speaker = _en_subject(tok.head)
+                if speaker is not None:
+                    subj, obj = speaker, _obligee(tok)
             actor = _span(text, *_np(subj)) if subj is not None else None
             recipient = _span(text, *_np(obj)) if obj is not None else None
             negated = any(c.dep_ == "neg" for c in tok.children)
