@@ -173,3 +173,57 @@ def test_a_title_states_nothing_and_is_no_part_of_the_first_sentence():
     result = analyze(text, "en")
     speakers = [s.speaker.text for s in result.statements if s.speaker]
     assert speakers and all("Statement" not in s for s in speakers)
+
+
+def test_a_quotation_split_by_its_attribution_is_one_attribution() -> None:
+    text = (
+        "“People know who she is,” said Sean Spicer, chief strategist for the committee. "
+        "“What needs to be done next is clear.”"
+    )
+    statements = _analyse(text, "en")
+    first = _by_content(statements, "People know who she is")
+    second = _by_content(statements, "What needs to be done next")
+    assert (
+        first.cue
+        and second.cue
+        and (first.cue.start, first.cue.end)
+        == (
+            second.cue.start,
+            second.cue.end,
+        )
+    )
+    assert second.speaker and second.speaker.text == "Sean Spicer"
+
+
+def test_a_parenthetical_attribution_speaks_the_clause_it_interrupts() -> None:
+    text = "The latest test, North Korea said, was its biggest yet."
+    st = _by_content(_analyse(text, "en"), "was its biggest yet")
+    assert st.content.text.startswith("The latest test")
+    assert st.speaker and st.speaker.text == "North Korea"
+
+
+def test_the_cue_holds_its_auxiliaries_and_particle() -> None:
+    text = (
+        "The senator has repeatedly called for new sanctions. The mayor has said the city is safe."
+    )
+    statements = _analyse(text, "en")
+    assert _by_content(statements, "new sanctions").cue.text == "has repeatedly called for"
+    assert _by_content(statements, "the city is safe").cue.text == "has said"
+
+
+def test_a_quotation_inside_reported_content_stays_part_of_it() -> None:
+    text = 'Cruz said he has had "areas of significant disagreement" with Trump but backs him.'
+    st = _by_content(_analyse(text, "en"), "areas of significant disagreement")
+    assert st.content.text.startswith("he has had")
+
+
+def test_speech_nouns_and_labels() -> None:
+    text = (
+        "Politifact examined Trump's claim that there have been thousands of shootings. "
+        "Clinton called half of his supporters deplorables."
+    )
+    statements = _analyse(text, "en")
+    claim = _by_content(statements, "there have been thousands of shootings")
+    assert claim.act == "allege" and claim.speaker and claim.speaker.text == "Trump"
+    label = _by_content(statements, "half of his supporters deplorables")
+    assert label.speaker and label.speaker.text == "Clinton"
