@@ -177,3 +177,57 @@ def test_a_sense_that_becomes_no_type_is_refused(tmp_path: Path) -> None:
     lexicon.configure(tmp_path)
     with pytest.raises(lexicon.LexiconError, match="SIEGE"):
         _events("Troops stormed the town hall.")
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "kind"),
+    [
+        # a form spaCy lemmatizes wrongly ("staged" → "stag") is read as the verb it inflects
+        ("Farmers staged a protest outside the ministry on Monday.", "staged", "PROTEST"),
+        # what one party says another must do is a demand, whatever the act
+        ("The ministry said the contractor must repay the advance.", "repay", "REQUEST"),
+        # an intention coded by its sign; on an "unless" condition, a threat
+        ("The monitors are willing to withdraw from the valley.", "withdraw", "AGREE"),
+        (
+            "The mayor said he will close the market unless the traders pay the fee.",
+            "close",
+            None,
+        ),
+        (
+            "The army said it will withdraw its units unless the rebels disarm.",
+            "withdraw",
+            "THREATEN",
+        ),
+        ("The two parties failed to reach an agreement on the budget.", "reach", "REJECT"),
+        # light verbs of announcing, placing and ordering carry their object's event
+        ("The cabinet announced a boycott of the games.", "announced", "SANCTION"),
+        ("The mayor was put under investigation for fraud.", "put", "ACCUSE"),
+        ("The governor ordered patrols along the river.", "ordered", "MOBILIZE"),
+        ("The court ordered the minister to testify in person.", "ordered", "REQUEST"),
+        # ending an event is its own kind of event
+        ("The union called off the strike after the vote.", "called", "CONCEDE"),
+        ("The envoy broke off talks with the rebels.", "broke", "SANCTION"),
+        ("The army halted the offensive near the river.", "halted", "RETREAT"),
+        # holding people is detaining them; a count is what it counts
+        ("The militia is holding dozens of villagers in a school.", "holding", "COERCE"),
+        # accepting a demand is a concession; allowing one too
+        ("The council accepted the demands of the strikers.", "accepted", "CONCEDE"),
+        ("The police allowed the marchers to enter the square.", "allowed", "CONCEDE"),
+        # the gerund of a trigger is an event noun
+        ("Insurgents carried out a bombing near the station.", "carried", "ASSAULT"),
+    ],
+)
+def test_plover_coding_rules(text: str, word: str, kind: str | None) -> None:
+    assert _by_trigger(text).get(word) == kind
+
+
+def test_an_event_noun_modifying_an_agent_noun_is_no_event() -> None:
+    # the monitors watch a truce; carrying them is no agreement
+    assert "carrying" not in _by_trigger("A helicopter carrying truce monitors landed.")
+
+
+def test_a_demand_is_the_speaker_s() -> None:
+    text = "The ministry said the contractor must repay the advance."
+    event = next(e for e in _events(text) if e.trigger.text == "repay")
+    assert event.actor is not None and event.actor.text == "The ministry"
+    assert event.recipient is not None and event.recipient.text == "the contractor"

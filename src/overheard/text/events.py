@@ -274,18 +274,35 @@ def _lemma(tok: Any) -> str:
     return lemma
 
 
-def _object_event(tok: Any) -> str | None:
-    """The event noun the verb's object is, or frames ("a mediation effort"), or None."""
-    objects = _en_object_triggers()
+def _noun_event(tok: Any) -> tuple[str, str] | None:
+    """(type, lemma) of an event noun: an object trigger ("talks"), or the gerund of a trigger
+    verb ("carried out a bombing", "the shooting continued")."""
+    lemma = tok.lemma_.lower()
+    found = _en_object_triggers().get(lemma)
+    if found:
+        return found, lemma
+    form = tok.lower_
+    if tok.pos_ == "NOUN" and form.endswith("ing") and len(form) > 6:
+        for stem in (form[:-3], form[:-3] + "e", form[:-4]):
+            verb = _en_triggers().get(stem)
+            if verb and (stem != form[:-4] or form[-4] == form[-5]):
+                return verb, stem
+    return None
+
+
+def _object_event(tok: Any) -> tuple[str, str] | None:
+    """(type, lemma) of the event noun the verb's object is, or frames ("a mediation
+    effort"), or None."""
     for child in tok.children:
         if child.dep_ not in ("dobj", "obj", "nsubjpass"):
             continue
-        if child.lemma_.lower() in objects:
-            return str(child.lemma_.lower())
+        found = _noun_event(child)
+        if found:
+            return found
         if "frame" in _en_classes(child):
             for grand in child.children:
-                if grand.dep_ == "compound" and grand.lemma_.lower() in objects:
-                    return str(grand.lemma_.lower())
+                if grand.dep_ == "compound" and (found := _noun_event(grand)):
+                    return found
     return None
 
 
@@ -297,11 +314,10 @@ def _ended(tok: Any, lemma: str) -> tuple[str, str] | None:
     ending = _en_ending()
     if not any(f"{lemma} {p}" in ending for p in particles) and lemma not in ending:
         return None
-    noun = _object_event(tok)
-    if noun is None:
+    found = _object_event(tok)
+    if found is None:
         return None
-    kind = _en_object_triggers()[noun]
-    return _ENDING.get(kind, "SANCTION"), lemma
+    return _ENDING.get(found[0], "SANCTION"), lemma
 
 
 def _en_type(tok: Any) -> tuple[str, str] | None:
@@ -314,7 +330,6 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
         return ended
     light = _en_light()
     if lemma in light:
-        objects = _en_object_triggers()
         # An offer or a signature is a commitment whatever it commits to: "offered its troops",
         # "offered talks" are AGREE, as PLOVER codes offers and promises.
         if light[lemma] == "AGREE":
@@ -325,24 +340,23 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
         if light[lemma] == "REQUEST":
             if any(c.dep_ == "xcomp" for c in tok.children):
                 return "REQUEST", lemma
-            noun = _object_event(tok)
-            return (_en_object_triggers()[noun], noun) if noun else None
+            return _object_event(tok)
         # "held talks", or "launched a mediation effort": the event noun modifies a noun
         # that says nothing of its own (not "carrying truce monitors").
-        noun = _object_event(tok)
-        if noun is not None:
-            return objects[noun], noun
+        found = _object_event(tok)
+        if found is not None:
+            return found
         # "was put under investigation", "placed under arrest": the state it puts its object in.
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ == "under":
                 for grand in child.children:
-                    if grand.dep_ == "pobj" and grand.lemma_.lower() in objects:
-                        return objects[grand.lemma_.lower()], grand.lemma_.lower()
+                    if grand.dep_ == "pobj" and (found := _noun_event(grand)):
+                        return found
         # "Talks resumed", "riots are continuing": with no object, an event noun as subject.
         if not any(c.dep_ in ("dobj", "obj") for c in tok.children):
             for child in tok.children:
-                if child.dep_ == "nsubj" and child.lemma_.lower() in objects:
-                    return objects[child.lemma_.lower()], child.lemma_.lower()
+                if child.dep_ == "nsubj" and (found := _noun_event(child)):
+                    return found
         # "holding civilians as human shields": what the verb does to its object by itself
         # (event_senses.tsv: holding people is detaining them).
         if ("en", lemma) in _senses():
@@ -356,15 +370,15 @@ def _en_type(tok: Any) -> tuple[str, str] | None:
         c.dep_ == "prep" and c.lower_ in ("on", "for") for c in tok.children
     ):
         return "REQUEST", lemma
-    # A phrasal verb is its own trigger ("blew up", "stepped down", "pulled back").
+    # A phrasal verb is its own trigger ("pulled back", "pulled out").
     for child in tok.children:
         if child.dep_ in ("prt", "advmod", "prep"):
             phrase = f"{lemma} {child.lower_}"
             if phrase in _en_triggers():
                 return _en_triggers()[phrase], phrase
-    found = _en_triggers().get(lemma)
-    if found:
-        return found, lemma
+    verb = _en_triggers().get(lemma)
+    if verb:
+        return verb, lemma
     # "Russia said Sudan must return the helicopter": what one party says another must do is
     # a demand, whatever the act (PLOVER REQUEST); "we must hold out" is no demand of anyone.
     if _obliged(tok):
