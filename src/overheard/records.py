@@ -415,7 +415,8 @@ class MentionRecord(Model):
     normal: str | None = Field(description="The normal form: a lemma, a unit's name, an ISO date")
     entity_id: EntityId | None
     source: str | None = Field(
-        description="The component that found it: spacy, natasha, rules, gazetteer, dates"
+        description="The component that found it: spacy, natasha, rules, gazetteer, dates, "
+        "frame (a dateline, a speaker label, a byline), nested (a country inside a body's name)"
     )
     confidence: float | None
     evidence: MentionEvidence

@@ -55,6 +55,9 @@ SAME = [
     ("GPE", "ru", ["Курской области", "Курская область", "Kursk region", "Kursk Oblast"]),
     ("GPE", "uk", ["Курська область", "Курщині", "Курської області"]),
     ("GPE", "ru", ["Республики Беларусь", "Беларусь", "Belarus"]),
+    # A region GeoNames names differently from its town ("Odessa" region, "Odesa" town).
+    ("GPE", "ru", ["Одесская область", "Одесской области", "Odesa region", "Odessa Oblast"]),
+    ("GPE", "uk", ["Одещини", "Одеська область", "Одеської області", "Odesa Oblast"]),
 ]  # fmt: skip
 
 DIFFERENT = [
@@ -218,3 +221,31 @@ def test_a_described_speaker_keeps_its_person_when_names_are_joined():
     assert result.entities[speaker_entity].name == "Viktor Lagutin"
     assert keys[speaker_entity] == keys[next(m.entity for m in result.mentions
                                              if m.text == "Viktor Lagutin")]  # fmt: skip
+
+
+def test_the_words_as_written_key_a_name_the_ner_normalised_badly():
+    """natasha's normal form of a Ukrainian name can be no word («Міноборонь Росії»); the
+    mention's own words are what the alias lexicon knows."""
+    text = "Речник назвав брехнею заяви Міноборони Росії."
+    result = _analysis(text, "uk", [("Міноборони Росії", "ORG")])
+    result.entities[0].name = "Міноборонь Росії"
+    keys = document_keys(result)
+    assert keys[result.mentions[0].entity] == "ORG:defence-ministry@RU"
+
+
+def test_a_country_inside_one_body_mention_is_nested():
+    text = "Речник назвав брехнею заяви Міноборони Росії. Генштаб Збройних сил України мовчить."
+    result = _analysis(
+        text, "uk", [("Міноборони Росії", "ORG"), ("Генштаб Збройних сил України", "ORG")]
+    )
+    keys = _keys_by_text(result, document_keys(result))
+    assert keys["Міноборони Росії"] == "ORG:defence-ministry@RU"
+    assert keys["Росії"] == entity_key("GPE", "Russia", None, "en")
+    assert keys["України"] == entity_key("GPE", "Ukraine", None, "en")
+    nested = [m for m in result.mentions if m.source == "nested"]
+    assert [(m.text, m.label) for m in nested] == [("Росії", "GPE"), ("України", "GPE")]
+    assert all(text[m.start : m.end] == m.text for m in nested)
+    # An adjective is no country, and a country's own mention is not nested again.
+    result = _analysis("Російські війська. Росія мовчить.", "uk", [("Росія", "GPE")])
+    document_keys(result)
+    assert [m.text for m in result.mentions] == ["Росія"]

@@ -36,7 +36,15 @@ def test_reports_analysed_with_evidence(case, settings, samples):
             if m.segment_id is not None:
                 seg = s.get(Segment, m.segment_id)
                 assert seg.start_char <= m.start_char < seg.end_char
-            assert m.source in ("spacy", "natasha", "rules", "gazetteer", "dates")
+            assert m.source in (
+                "spacy",
+                "natasha",
+                "rules",
+                "gazetteer",
+                "dates",
+                "frame",
+                "nested",
+            )
         for st in s.scalars(select(Statement)):
             doc = s.get(Document, st.document_id)
             assert doc.text[st.content_start : st.content_end] == st.content

@@ -91,3 +91,21 @@ def test_a_json_records_title_is_stored_above_its_text(case, settings, tmp_path:
         "Ministry denies strike",
         "Ministry denies strike\n\nThe ministry denied the strike.",
     )
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Комментарий официального представителя МИД Беларуси Т. Лисовской\n\nВ связи с "
+         "вопросами СМИ сообщаем следующее.", "ru"),
+        ("By Helena Brandt, head of analysis, Nordic Test Risk\n\nPhotographs of the ship "
+         "show a hole above the waterline.", "en"),
+    ],
+)  # fmt: skip
+def test_no_name_runs_across_a_paragraph_break(text, lang):
+    from overheard.text.entities import extract_mentions, parse_en
+
+    mentions = extract_mentions(text, lang, parse_en(text) if lang == "en" else None)
+    assert mentions
+    for m in mentions:
+        assert "\n\n" not in m.text and m.text == m.text.strip(), m

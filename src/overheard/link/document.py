@@ -21,13 +21,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from overheard.link import aliases, merges, places, spans
-from overheard.link.names import entity_key, words
+from overheard.link.names import entity_key, known_key, words
 from overheard.text import morph
 from overheard.text.records import EntityRef, PlaceCandidate
 
 _PLACE_KEYS = ("geonames:", "place:", "PLACE:")
-# Keys that come from the gazetteer or the alias lexicon rather than from the words alone.
-_KNOWN_KEYS = ("geonames:", "place:", "ORG:")
 
 
 def document_keys(result: Any, session: Session | None = None) -> list[str]:
@@ -39,6 +37,7 @@ def document_keys(result: Any, session: Session | None = None) -> list[str]:
     by ``apply_splits``."""
     lang = result.lang
     spans.join_names(result)
+    spans.nest_countries(result)
     _governments(result)
     keys = [_key(ref, lang, result.mentions) for ref in result.entities]
     _join_bare_bodies(keys)
@@ -58,15 +57,16 @@ def apply_splits(session: Session, result: Any, keys: list[str]) -> None:
 
 
 def _key(ref: EntityRef, lang: str, mentions: list[Any]) -> str:
-    key = entity_key(ref.type, ref.name, ref.external_ids.get("geonames"), lang)
-    if not key.startswith(_KNOWN_KEYS):
+    geonames_id = ref.external_ids.get("geonames")
+    key = None
+    if not geonames_id and ref.type not in ("MIL_UNIT", "EQUIPMENT"):
         # The NER's normal form of a Ukrainian or an oddly declined word can be no word at
-        # all (natasha: «Одеси» → «Одесь»); the words as written may still be known.
-        for text in dict.fromkeys(mentions[i].text for i in ref.mentions):
-            found = entity_key(ref.type, text, None, lang)
-            if found.startswith(_KNOWN_KEYS):
-                key = found
-                break
+        # all (natasha: «Одеси» → «Одесь», «Міноборони» → «Міноборонь»); the words as
+        # written are tried first, and may be known to the alias lexicon or the gazetteer.
+        names = [*(mentions[i].text for i in ref.mentions), ref.name]
+        key = next(filter(None, (known_key(ref.type, n, lang) for n in dict.fromkeys(names))), None)
+    if key is None:
+        key = entity_key(ref.type, ref.name, geonames_id, lang)
     if key.startswith(_PLACE_KEYS) and ref.type not in ("GPE", "LOC"):
         ref.type = "GPE"
     elif key.startswith("ORG:") and ref.type == "PERSON":

@@ -159,23 +159,11 @@ def word_key(name: str, lang: str | None = None) -> str:
     return " ".join(skeleton(morph.lemma(w, lang)) for w in words(name))
 
 
-def entity_key(
-    entity_type: str, name: str, geonames_id: str | None = None, lang: str | None = None
-) -> str:
-    """The key under which entities of one type are merged across documents and scripts.
-    ``lang`` (ru or uk) says which dictionary reads a Cyrillic word its letters leave open.
-
-    The alias lexicon and the gazetteer overrule the NER's type where they know the name: a
-    "person" «Міноборони Росії» keys as the ministry, a "person" «України» as the country.
-    """
+def known_key(entity_type: str, name: str, lang: str | None = None) -> str | None:
+    """The key the alias lexicon or the gazetteer gives a name, where either knows it: a
+    "person" «Міноборони Росії» keys as the ministry, a "person" «України» as the country."""
     from overheard.link import aliases, places
 
-    if geonames_id:
-        return f"geonames:{geonames_id}"
-    if entity_type == "MIL_UNIT":
-        return f"MIL_UNIT:{unit_key(name) or word_key(name, lang)}"
-    if entity_type == "EQUIPMENT":
-        return f"EQUIPMENT:{word_key(name, lang)}"
     whole = entity_type in (*_PLACE_TYPES, "PERSON")
     key = aliases.org_key(name, lang, whole=whole)
     # natasha's "people" that are places are common; spaCy's English ones are rarer than the
@@ -183,10 +171,30 @@ def entity_key(
     if key is None and entity_type not in _PLACE_TYPES:
         if entity_type != "PERSON" or morph.is_cyrillic(name):
             key = places.misread_place(name, lang)
+    if key is None and entity_type in _PLACE_TYPES:
+        key = places.place_key(name, lang)
+    return key
+
+
+def entity_key(
+    entity_type: str, name: str, geonames_id: str | None = None, lang: str | None = None
+) -> str:
+    """The key under which entities of one type are merged across documents and scripts.
+    ``lang`` (ru or uk) says which dictionary reads a Cyrillic word its letters leave open.
+
+    The alias lexicon and the gazetteer overrule the NER's type where they know the name
+    (``known_key``)."""
+    if geonames_id:
+        return f"geonames:{geonames_id}"
+    if entity_type == "MIL_UNIT":
+        return f"MIL_UNIT:{unit_key(name) or word_key(name, lang)}"
+    if entity_type == "EQUIPMENT":
+        return f"EQUIPMENT:{word_key(name, lang)}"
+    key = known_key(entity_type, name, lang)
     if key is not None:
         return key
     if entity_type in _PLACE_TYPES:
-        return places.place_key(name, lang) or f"PLACE:{word_key(name, lang)}"
+        return f"PLACE:{word_key(name, lang)}"
     if entity_type == "PERSON":
         return f"PERSON:{person_key(name, lang)}"
     return f"{entity_type}:{word_key(name, lang)}"

@@ -8,7 +8,9 @@ The NER models cut these names at the country (natasha reads «Министер�
 a bare «МИД», one entity. Joining them before the entities are keyed gives each body its
 country. The joined mention replaces its parts, except a country, which stays a mention of
 its own nested inside the body's name; statements, events and place resolutions that pointed
-at a replaced part point at the whole.
+at a replaced part point at the whole. A country the NER read inside one name («Міноборони
+Росії», "the General Staff of the Armed Forces of Ukraine") is nested the same way
+(``nest_countries``), so the country's page lists the document.
 """
 
 from __future__ import annotations
@@ -203,3 +205,63 @@ def _places(
             out.append(replace(p, mention=n, text=mentions[n].text,
                                best=found[0] if found else None, candidates=found[:10]))  # fmt: skip
     return out
+
+
+_NAME_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_BODY_LABELS = ("ORG", "MIL_UNIT")
+
+
+def nest_countries(result: Any) -> None:
+    """A country named inside a body's single mention becomes a mention of its own, nested in
+    the body's and linked to the document's entity for that country (a new one if none)."""
+    text, lang = result.text, result.lang
+    taken = {(m.start, m.end) for m in result.mentions}
+    for body in list(result.mentions):
+        if body.label not in _BODY_LABELS:
+            continue
+        found = _country_in(text, body, lang)
+        if found is None or found[:2] in taken:
+            continue
+        start, end, iso = found
+        taken.add((start, end))
+        surface = text[start:end]
+        index = len(result.mentions)
+        ref = next(
+            (
+                r
+                for r in result.entities
+                if r.type in ("GPE", "LOC") and places.country_of_name(r.name, lang) == iso
+            ),
+            None,
+        )
+        if ref is None:
+            known = places.country(iso)
+            name = known[1] if known else surface
+            ref = EntityRef("GPE", name, [name], [], {"geonames": str(known[0])} if known else {})
+            result.entities.append(ref)
+        ref.mentions.append(index)
+        if surface not in ref.names:
+            ref.names.append(surface)
+        normal = " ".join(morph.nominative(_NAME_WORD.findall(surface), lang)).title()
+        result.mentions.append(
+            Mention(start, end, surface, "GPE", normal if morph.is_cyrillic(surface) else surface,
+                    "nested", body.confidence, result.entities.index(ref))
+        )  # fmt: skip
+
+
+def _country_in(text: str, body: Mention, lang: str) -> tuple[int, int, str] | None:
+    """(start, end, ISO code) of the first country named by one or two words of a body's
+    name, short of the whole name."""
+    found = list(_NAME_WORD.finditer(text, body.start, body.end))
+    for size in (2, 1):
+        for i in range(len(found) - size + 1):
+            start, end = found[i].start(), found[i + size - 1].end()
+            if (start, end) == (body.start, body.end) or "\n" in text[start:end]:
+                continue
+            surface = re.sub(r"['’]s$", "", text[start:end])
+            if not surface[:1].isupper():
+                continue
+            iso = places.country_of_name(surface, lang)
+            if iso is not None:
+                return start, start + len(surface), iso
+    return None

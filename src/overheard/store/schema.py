@@ -277,7 +277,8 @@ class Mention(Base):
     # Indexed with the document and offset (ix_mentions_entity_place): an entity's mentions in
     # reading order, and "is it mentioned inside this span", read from the index alone.
     entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"))
-    # The component that found it: spacy, natasha, rules, gazetteer, dates.
+    # The component that found it: spacy, natasha, rules, gazetteer, dates, frame (a dateline,
+    # a speaker label, a byline), nested (a country inside a body's name).
     source: Mapped[str | None] = mapped_column(String(30))
     confidence: Mapped[float | None] = mapped_column(Float)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))

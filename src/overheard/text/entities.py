@@ -47,6 +47,23 @@ def _trim_en(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def _one_paragraph(text: str, start: int, end: int) -> tuple[int, int]:
+    """A model's span cut at a paragraph break and trimmed of spaces: no name runs from a
+    title into the text below it (natasha: «Т. Лисовской\n\nВ», spaCy: "Nordic Maritime
+    Risk\n\n")."""
+    cut = _BREAK.search(text, start, end)
+    if cut is not None:
+        end = cut.start()
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
 def parse_en(text: str) -> Any:
     """The spaCy Doc (entities, tags, and the parse where statements and events look; see
     ``english_parse``): made once, shared with statements and events."""
@@ -62,7 +79,7 @@ def _model_mentions_en(text: str, doc: Any | None = None) -> list[Mention]:
         label = _SPACY_LABELS.get(ent.label_)
         if label is None:
             continue
-        start, end = _trim_en(text, ent.start_char, ent.end_char)
+        start, end = _trim_en(text, *_one_paragraph(text, ent.start_char, ent.end_char))
         if end <= start:
             continue
         surface = text[start:end]
@@ -181,7 +198,8 @@ def _model_mentions_ru(
     out = []
     for start, end, tag in natasha_spans(text) if spans is None else spans:
         label = _NATASHA_LABELS.get(tag)
-        if label is None:
+        start, end = _one_paragraph(text, start, end)
+        if label is None or end <= start:
             continue
         surface = text[start:end]
         normal = _normal_ru(surface, label)

@@ -189,6 +189,8 @@ def _oblast_adjectives(name: str) -> list[str]:
         out.append(name + "а")
     elif name.endswith(("ье", "ья")):
         out.append(name[:-2] + "ская")
+    elif name.endswith(("са", "ся")):  # «Одесса» → «Одесская», «Одеса» → «Одеська»
+        out += [name[:-1] + "кая", name[:-1] + "ька"]
     elif name.endswith(("а", "я", "ь")):
         out += [name[:-1] + "ская", name[:-1] + "ська"]
     else:
@@ -401,14 +403,22 @@ class Gazetteer:
             elif cc != "US" and admin2:
                 districts.setdefault((cc, admin2), []).append((lat, lon, city))
         states = {s["name"]: s for s in gc.get_us_states().values()}
+        # The oblasts' towns by name, and by their other Latin names: GeoNames calls the
+        # region "Odessa" and its town "Odesa".
         towns: dict[tuple[str, str], Any] = {}
+        others: dict[tuple[str, str], Any] = {}
         for c in cities.values():
             if c["countrycode"] in ("UA", "RU", "BY"):
-                key = (c["countrycode"], fold(c["name"]))
-                if key not in towns or int(c["population"] or 0) > int(
-                    towns[key]["population"] or 0
+                for table, names in (
+                    (towns, [c["name"]]),
+                    (others, [a for a in c["alternatenames"] if re.fullmatch(r"[A-Za-z' -]+", a)]),
                 ):
-                    towns[key] = c
+                    for alt in names:
+                        key = (c["countrycode"], fold(alt))
+                        if key not in table or int(c["population"] or 0) > int(
+                            table[key]["population"] or 0
+                        ):
+                            table[key] = c
         state_code = {name: s["code"] for name, s in states.items()}
         for (cc, name), points in regions.items():
             lat, lon, population, code = _summary(points, centre=cc != "US")
@@ -439,7 +449,10 @@ class Gazetteer:
             for suffix in _region_suffixes():
                 self._add(f"{name} {suffix}", entry)
             if cc in ("UA", "RU", "BY") and same_town:
-                town = towns.get((cc, fold(name)))
+                town = towns.get((cc, fold(name))) or others.get((cc, fold(name)))
+                if town is not None and fold(town["name"]) != fold(name):
+                    for suffix in _region_suffixes():  # "Odesa region", "Odesa Oblast"
+                        self._add(f"{town['name']} {suffix}", entry)
                 for alt in town["alternatenames"] if town else ():
                     for adjective in _oblast_adjectives(alt):
                         self._add(f"{adjective} область", entry)
