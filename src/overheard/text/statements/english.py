@@ -311,11 +311,14 @@ def _according(text: str, doc: Any) -> list[Statement]:
 
 def _nominal(text: str, doc: Any) -> list[Statement]:
     """ "Trump's claim that …", "made the announcement that …", "amid reports that …": a speech
-    noun with a "that" clause after it; the possessor, the "by" agent or the subject of the
+    noun (speech_nouns.en, or a speech verb's own noun) with a "that" clause after it; the possessor, the "by" agent or the subject of the
     verb whose object the noun is speaks the clause."""
     out = []
     for tok in doc:
-        act = _speech_nouns().get(tok.lemma_.lower()) if tok.pos_ == "NOUN" else None
+        if tok.pos_ != "NOUN":
+            continue
+        lemma = tok.lemma_.lower()
+        act = _speech_nouns().get(lemma) or cues().get(lemma)
         if act is None:
             continue
         clause = next(
