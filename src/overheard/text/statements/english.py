@@ -106,8 +106,11 @@ def _act(tok: Any) -> str | None:
             return "deny"
         # "called half of his supporters “deplorables”", "is calling the candidate fit": a
         # label put on a named object says something of it.
+        # Only with a subject of its own: a participle's ("…, calling the reports X") would be
+        # found by climbing a parse that may hang it on the wrong clause.
         deps = {c.dep_ for c in tok.children if c.i > tok.i}
-        return "assert" if {"dobj", "oprd"} <= deps else None
+        subject = any(c.dep_ in _SPEAKER_DEPS for c in tok.children)
+        return "assert" if subject and {"dobj", "oprd"} <= deps else None
     return cues().get(lemma)
 
 
