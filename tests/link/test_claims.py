@@ -66,6 +66,22 @@ def test_contraries_are_one_claim_on_opposite_sides():
     assert linking.flip("assert") == "deny" and linking.flip("deny") == "assert"
 
 
+def test_military_or_civilian_and_unit_or_individuals():
+    """What a thing served, carried or was (military against civilian) is a contrary: one
+    claim, opposite sides; who was sent (a formed unit against individuals) makes two."""
+    army = linking.features("the depot supplied fuel to the Russian army grouping", "en")
+    farms = linking.features("это гражданское предприятие, снабжавшее топливом фермеров", "ru")
+    armour = linking.features("ешелони везли бронетехніку", "uk")
+    tractors = linking.features("составы перевозили сельскохозяйственную технику", "ru")
+    assert linking.conflict(army, farms) is None
+    assert linking.opposed(farms, seed=army) and linking.opposed(tractors, seed=armour)
+    battalion = linking.features("a regular battalion of the Belarusian army was deployed", "en")
+    contract = linking.features("некоторые граждане Беларуси служат по контракту", "ru")
+    assert linking.conflict(battalion, contract) == "different force"
+    mixed = linking.features("individuals under contract rather than a formed unit", "en")
+    assert linking.conflict(battalion, mixed) is None and linking.conflict(contract, mixed) is None
+
+
 @pytest.mark.parametrize(
     ("act", "text", "stance"),
     [
