@@ -126,3 +126,24 @@ def test_a_region_named_by_its_town_is_a_place() -> None:
     ]:
         mentions = extract_mentions(text, "uk")
         assert any(m.text == word and m.label in ("GPE", "LOC") for m in mentions), mentions
+
+
+def test_a_name_reading_inside_a_sentence_is_a_person() -> None:
+    # pymorphy3's uk dictionary lists «Романом» as the novel first and the name second, and
+    # «Даманська» as a surname only: inside a sentence either reading makes a person.
+    found = _labels("Увечері ми з Романом і Оленою зайшли до сусідки, і Даманська налила чаю.")
+    assert found.get("Романом") == "PERSON"
+    assert found.get("Оленою") == "PERSON"
+    assert found.get("Даманська") == "PERSON"
+    # a capitalised adjective that is also a surname's form stays no person
+    assert _labels("Сніг випав у Полтавській і Сумській областях.").get("Полтавській") != ("PERSON")
+
+
+def test_a_name_opening_a_sentence_is_the_person_the_text_names_elsewhere() -> None:
+    found = [
+        (m.text, m.label)
+        for m in extract_mentions("Роман прийшов пізно. Потім ми пішли з Романом у кіно.", "uk")
+    ]
+    assert ("Роман", "PERSON") in found
+    assert ("Романом", "PERSON") in found
+    assert "Роман" not in _labels("Роман вийшов друком торік. Автор його переписав.")

@@ -17,7 +17,10 @@ readings (part of speech; Name/Surn/Patr for people; animacy) and the gazetteer:
   inside a sentence is a place («Руїни Акрополя»), at a sentence start nothing («Теорія»);
 * a "place" whose best reading is a first name the gazetteer does not know is a person;
 * a capitalised word outside every mention whose best reading is a first name is a person,
-  with the capitalised name words right after it («Андрій Шевчук»).
+  with the capitalised name words right after it («Андрій Шевчук»); inside a sentence, where
+  a capital is evidence of a name, any reading as a first name, patronymic or (no adjective)
+  surname will do;
+* a name word of a person the text names is that person wherever it stands.
 """
 
 from __future__ import annotations
@@ -60,6 +63,16 @@ def has_person_reading(word: str) -> bool:
 def _first_is_name(word: str) -> bool:
     found = _readings(word)
     return bool(found) and "Name" in found[0].tag.grammemes
+
+
+def _reads_as_name(word: str) -> bool:
+    """A reading as a first name or patronymic, or as a surname where the word is no
+    adjective («Ірина», «Романом», «Даманська»; not «Полтавській», also a surname's form):
+    pymorphy3's uk dictionary scores every reading alike, so its first reading is no best."""
+    tags = [set(p.tag.grammemes) for p in _readings(word)]
+    if any(t & {"Name", "Patr"} for t in tags):
+        return True
+    return any("Surn" in t for t in tags) and not any("ADJF" in t for t in tags)
 
 
 @lru_cache(maxsize=65536)
@@ -342,8 +355,9 @@ _CAPITALISED = re.compile(r"(?<![\w-])[А-ЯІЇЄҐ][а-яіїєґ'’]+(?:-[А
 
 
 def first_names(text: str, found: list[Mention], normal: Normaliser) -> list[Mention]:
-    """People natasha misses: a capitalised word outside every mention whose best reading is
-    a first name, with the capitalised name words that follow it («Андрій Шевчук»)."""
+    """People natasha misses: a capitalised word outside every mention whose first reading is
+    a first name, or inside a sentence any reading as a name (``_reads_as_name``: «з
+    Романом», «Ірина»), with the capitalised name words that follow it («Андрій Шевчук»)."""
     out: list[Mention] = []
     taken = _Cover(text, found)
     matches = list(_CAPITALISED.finditer(text))
@@ -353,7 +367,10 @@ def first_names(text: str, found: list[Mention], normal: Normaliser) -> list[Men
         i += 1
         if taken.overlaps(m.start(), m.end()):
             continue
-        if not _first_is_name(m.group()) or place_of(m.group()) is not None:
+        inside = not sentence_initial(text, m.start())
+        if not (_first_is_name(m.group()) or (inside and _reads_as_name(m.group()))):
+            continue
+        if place_of(m.group()) is not None or listed_place(m.group()):
             continue
         if is_function_word(m.group()) or _opening_common_word(text, m.start(), m.end()):
             continue  # «Тобі», «Ніколи» read as first names too
@@ -532,15 +549,16 @@ def _person_keys(word: str) -> frozenset[str]:
 
 
 def surnames(text: str, found: list[Mention], normal: Normaliser) -> list[Mention]:
-    """A surname alone where the text names the person in full elsewhere («Дмитро Корнієць …
-    Корнієць вийшов на волю», «з Івановим»), in any case form: one name, one sense within a
-    text."""
+    """A name word alone where the text names the person elsewhere («Дмитро Корнієць …
+    Корнієць вийшов на волю», «з Івановим», «з Романом … Роман прийшов»), in any case form
+    and at a sentence start too: one name, one sense within a text. The person's words that
+    count are those that read as names or that the dictionary lacks (foreign surnames)."""
     keys: set[str] = set()
     for f in found:
         if f.label == "PERSON":
-            words = _words(text, f.start, f.end)
-            if len(words) >= 2 and not words[-1][2].endswith("."):
-                keys |= _person_keys(words[-1][2])
+            for _, _, word in _words(text, f.start, f.end):
+                if len(word) > 1 and (_reads_as_name(word) or not _known(word)):
+                    keys |= _person_keys(word)
     if not keys:
         return []
     out: list[Mention] = []
