@@ -147,3 +147,10 @@ def test_a_name_opening_a_sentence_is_the_person_the_text_names_elsewhere() -> N
     assert ("Роман", "PERSON") in found
     assert ("Романом", "PERSON") in found
     assert "Роман" not in _labels("Роман вийшов друком торік. Автор його переписав.")
+
+
+def test_a_first_name_beside_a_surname_is_one_person() -> None:
+    found = _labels("Лист підписала Ірина Плевнік, а передала його Христина.")
+    assert found.get("Ірина Плевнік") == "PERSON"
+    assert "Плевнік" not in found
+    assert found.get("Христина") == "PERSON"

@@ -304,6 +304,7 @@ def extract_mentions(
         kept.extend(ukrainian.abbreviations(text, kept, _normal_ru))
         kept.extend(ukrainian.first_names(text, kept, _normal_ru))
         kept.extend(ukrainian.surnames(text, kept, _normal_ru))
+        kept = ukrainian.joined_people(text, kept, _normal_ru)
     kept.sort(key=lambda m: m.start)
     return kept
 

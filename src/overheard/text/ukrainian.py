@@ -571,3 +571,20 @@ def surnames(text: str, found: list[Mention], normal: Normaliser) -> list[Mentio
             continue
         out.append(_mention(text, m.start(), m.end(), "PERSON", normal))
     return out
+
+
+def joined_people(text: str, found: list[Mention], normal: Normaliser) -> list[Mention]:
+    """Two people's mentions with only a space between them are one person: a first name
+    a rule found beside the surname natasha found («Ірина» + «Плевнік»)."""
+    out: list[Mention] = []
+    for m in sorted(found, key=lambda k: k.start):
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and m.label == last.label == "PERSON"
+            and text[last.end : m.start] == " "
+        ):
+            out[-1] = _mention(text, last.start, m.end, "PERSON", normal)
+            continue
+        out.append(m)
+    return out
