@@ -355,3 +355,21 @@ def test_what_states_no_proposition_is_a_claim_of_its_own():
     assert linking.link(index, close, cause).claim_id is None
     # Lines stored before the field existed are propositions.
     assert linking.Features.from_dict({"numbers": [], "lang": "en"}).proposition
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "back"),
+    [
+        ("this", "en", True),
+        ("these reports", "en", True),
+        ("the allegations", "en", True),
+        ("эту информацию", "ru", True),
+        ("ці звинувачення", "uk", True),
+        ("это", "ru", True),
+        ("these drones", "en", False),
+        ("the depot was hit", "en", False),
+        ("эту нефтебазу", "ru", False),
+    ],
+)
+def test_a_content_that_only_points_back(text, lang, back):
+    assert linking.refers_back(text, lang) is back

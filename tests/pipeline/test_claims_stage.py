@@ -119,3 +119,22 @@ def test_reanalysis_relinks_and_leaves_no_empty_claims(run, tmp_path):
     with Case.open(tmp_path / "case") as case, case.reader() as s:
         claims = s.scalars(select(Claim.id)).all()
     assert sorted(claims) == sorted(after)
+
+
+def test_a_denial_of_this_joins_the_claim_before_it(run, tmp_path):
+    """«Владелец судна эту информацию отрицает», "The owner denied this": the content only
+    points back, so the denial is on the claim of the statement before it."""
+    reports = {
+        "f-cargo.txt": "МОСКВА, 21 мая 2025 — Источники в порту сообщили, что в трюмах судна "
+        "помимо зерна находились контейнеры с военным грузом. Владелец судна, греческая "
+        "компания Тестовая, эту информацию отрицает.",
+        "g-cargo.txt": "ATHENS, May 21, 2025 — Port sources said that the ship was carrying "
+        "military containers besides its grain. The owner denied this.",
+    }
+    run("ingest", str(_write(tmp_path / "cargo", reports)))
+    run("process")
+    board = _board(tmp_path / "case")
+    sides = {words: (claim, stance) for claim, lines in board.items() for words, stance in lines}
+    assert sides["эту информацию"][1] == "deny" and sides["this"][1] == "deny"
+    assert sides["эту информацию"][0] == sides["в трюмах судна"][0]
+    assert sides["this"][0] == sides["the ship was"][0]

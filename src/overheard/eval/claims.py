@@ -107,6 +107,11 @@ def build_case(documents: Sequence[dict[str, Any]], root: Path) -> Any:
     report = Runner(case, StageConfig(languages=("ru", "uk", "en")), workers=1).run()
     for note in report.notes:
         print(f"note: {note}")
+    failed = report.failures()
+    if failed:  # scored anyway, but the figures say little: say why
+        first = failed[0]
+        print(f"note: {len(failed)} stage run(s) failed, e.g. {first.stage} on document "
+              f"{first.document_id}: {first.error}")  # fmt: skip
     return case
 
 

@@ -344,6 +344,32 @@ def proposition_text(text: str, lang: str = "en") -> str:
     return " ".join(" ".join(out).split())
 
 
+def refers_back(text: str, lang: str = "en") -> bool:
+    """Whether a content only points back at what was said before ("this", "these reports",
+    «эту информацию», «ці звинувачення»: ``claim_anaphors`` and ``claim_frames``): the
+    statement is then about the claim of the statement before it."""
+    from overheard.text.statements.draft import fold
+
+    words = _WORD.findall(fold(text).lower())
+    key = "en" if lang == "en" else "ru"
+    pronouns, determiners = _anaphors(key)
+    if len(words) == 1:
+        return words[0] in pronouns
+    if len(words) != 2 or words[0] not in determiners:
+        return False
+    nouns = [row["noun"] for row in lexicon.table("claim_frames") if row["lang"] == key]
+    return any(re.fullmatch(noun, words[1]) for noun in nouns)
+
+
+@lexicon.cached
+def _anaphors(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    rows = [r for r in lexicon.table("claim_anaphors") if r["lang"] == lang]
+    return (
+        frozenset(r["word"] for r in rows if r["role"] == "pronoun"),
+        frozenset(r["word"] for r in rows if r["role"] == "determiner"),
+    )
+
+
 _CONNECTORS = {
     "en": r"(?:that|of|about)",
     "ru": r"(?:о том, что|про те, що|о|об|про|что|що)",

@@ -201,9 +201,13 @@ class ClaimsStage(Stage):
         index.remove(session.scalars(mine).all())
         touched = set(old)
         created = 0
+        previous: int | None = None  # the claim of the document's statement before
         for line in result:
             vector = np.frombuffer(line.vector, np.float32)
-            found = linking.link(index, vector, line.features)
+            if previous is not None and linking.refers_back(line.content, line.features.lang):
+                found = linking.Link(previous, None)  # "denied this", «эту информацию отрицает»
+            else:
+                found = linking.link(index, vector, line.features)
             claim_id = found.claim_id
             existing = session.get(Claim, claim_id) if claim_id is not None else None
             stance, source = line.stance, "rules"
@@ -232,6 +236,7 @@ class ClaimsStage(Stage):
             )
             index.add(linking.Member(line.statement_id, claim_id, line.features), vector)
             touched.add(claim_id)
+            previous = claim_id
         session.flush()
         _relabel(session, touched)
         doc = session.get(Document, document_id)

@@ -65,6 +65,7 @@ _ROLES: dict[str, frozenset[str]] = {
     "place_parts.en": frozenset({"qualifier", "facility"}),
     "place_cues.en": _PLACE_ROLES,
     "place_cues.ru": _PLACE_ROLES,
+    "claim_anaphors": frozenset({"pronoun", "determiner"}),
 }
 
 _override_dir: Path | None = None

@@ -112,6 +112,35 @@ def _phrase_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
+@lexicon.cached
+def _anaphor_words() -> tuple[frozenset[str], frozenset[str]]:
+    rows = [r for r in lexicon.table("claim_anaphors") if r["lang"] == "ru"]
+    return (
+        frozenset(r["word"] for r in rows if r["role"] == "pronoun"),
+        frozenset(r["word"] for r in rows if r["role"] == "determiner"),
+    )
+
+
+def _anaphoric_object(
+    text: str, s_start: int, before: tuple[int, int] | None
+) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
+    """(speaker, content) where the words right before a cue are its object pointing back
+    («это», «эту информацию», «ці звинувачення»: ``claim_anaphors``) and a subject stands
+    before them; None otherwise."""
+    if before is None:
+        return None
+    words = fold(text[before[0] : before[1]]).lower().split()
+    pronouns, determiners = _anaphor_words()
+    if not (
+        (len(words) == 1 and words[0] in pronouns) or (len(words) == 2 and words[0] in determiners)
+    ):
+        return None
+    speaker = _strip(text, s_start, before[0])
+    if speaker[1] <= speaker[0] or len(text[speaker[0] : speaker[1]].split()) > 12:
+        return None
+    return speaker, before
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in " \t\n,—–-:":
         start += 1
@@ -167,6 +196,13 @@ def drafts_ru(text: str) -> list[Statement]:
             speaker: tuple[int, int] | None = _clause_before(text, s_start, a)
             if speaker is not None and _first_person_verb(text[speaker[0] : speaker[1]]):
                 speaker = None  # «Хочу подчеркнуть: …»: the writer speaks; no name here
+            anaphor = _anaphoric_object(text, s_start, speaker)
+            if anaphor is not None:
+                # «Владелец судна, греческая компания …, эту информацию отрицает»: what stands
+                # before the verb is its object, pointing back; the speaker comes before it.
+                speaker, content = anaphor
+                drafts.append(draft(text, speaker, (a, b), act, content, False, 0.7))
+                continue
             after = text[b:s_end]
             if speaker is None or text[a - 2 : a].strip() in ("—", "–"):
                 speaker = _phrase_after(text, b, s_end)
