@@ -146,7 +146,15 @@ def test_a_name_opening_a_sentence_is_the_person_the_text_names_elsewhere() -> N
     ]
     assert ("Роман", "PERSON") in found
     assert ("Романом", "PERSON") in found
-    assert "Роман" not in _labels("Роман вийшов друком торік. Автор його переписав.")
+    assert "Роман" not in _labels("Роман у двох томах вийшов торік. Автор його переписав.")
+
+
+def test_a_first_name_opening_a_sentence_with_its_verb_is_a_person() -> None:
+    # the verb agrees with the name: past tense in its gender, or present in the 3rd person
+    found = _labels("Вечоріло. Марина швидко купила хліб. Сава довго мовчав.")
+    assert found.get("Марина") == "PERSON"
+    assert found.get("Сава") == "PERSON"
+    assert "Марина" not in _labels("Марина, де ти?")  # no verb: no evidence
 
 
 def test_a_first_name_beside_a_surname_is_one_person() -> None:

@@ -19,7 +19,8 @@ readings (part of speech; Name/Surn/Patr for people; animacy) and the gazetteer:
 * a capitalised word outside every mention whose best reading is a first name is a person,
   with the capitalised name words right after it («Андрій Шевчук»); inside a sentence, where
   a capital is evidence of a name, any reading as a first name, patronymic or (no adjective)
-  surname will do;
+  surname will do, and at a sentence start a first name in the nominative whose verb
+  agrees with it («Марина купила»);
 * a name word of a person the text names is that person wherever it stands.
 """
 
@@ -354,6 +355,41 @@ def _place_pieces(
 _CAPITALISED = re.compile(r"(?<![\w-])[А-ЯІЇЄҐ][а-яіїєґ'’]+(?:-[А-ЯІЇЄҐ][а-яіїєґ'’]+)?(?![\w-])")
 
 
+_SKIPPED_BEFORE_VERB = frozenset({"ADVB", "PRCL", "UNKN"})
+
+
+def _names_the_subject(text: str, end: int, word: str) -> bool:
+    """A first name in the nominative singular opening a sentence, whose verb (after at most
+    two adverbs or particles) agrees with it: past tense in its gender, or present in the
+    third person singular («Роман уголос погоджувався», «Марина відчула»)."""
+    genders = {
+        p.tag.gender
+        for p in _readings(word)
+        if "Name" in p.tag.grammemes and p.tag.case == "nomn" and p.tag.number != "plur"
+    }
+    if not genders:
+        return False
+    for skipped, nxt in enumerate(_WORD.finditer(text, end, min(len(text), end + 60))):
+        if text[end : nxt.start()].strip():
+            return False  # punctuation before the verb
+        found = _readings(nxt.group())
+        verbs = [p for p in found if p.tag.POS == "VERB"]
+        if verbs:
+            return any(
+                (v.tag.tense == "past" and v.tag.gender in genders)
+                or (
+                    v.tag.tense in ("pres", "futr")
+                    and v.tag.person == "3per"
+                    and v.tag.number == "sing"
+                )
+                for v in verbs
+            )
+        if skipped >= 2 or not found or not {p.tag.POS for p in found} & _SKIPPED_BEFORE_VERB:
+            return False
+        end = nxt.end()
+    return False
+
+
 def first_names(text: str, found: list[Mention], normal: Normaliser) -> list[Mention]:
     """People natasha misses: a capitalised word outside every mention whose first reading is
     a first name, or inside a sentence any reading as a name (``_reads_as_name``: «з
@@ -368,11 +404,14 @@ def first_names(text: str, found: list[Mention], normal: Normaliser) -> list[Men
         if taken.overlaps(m.start(), m.end()):
             continue
         inside = not sentence_initial(text, m.start())
-        if not (_first_is_name(m.group()) or (inside and _reads_as_name(m.group()))):
+        subject = not inside and _names_the_subject(text, m.end(), m.group())
+        if not (_first_is_name(m.group()) or (inside and _reads_as_name(m.group())) or subject):
             continue
         if place_of(m.group()) is not None or listed_place(m.group()):
             continue
-        if is_function_word(m.group()) or _opening_common_word(text, m.start(), m.end()):
+        if is_function_word(m.group()) or (
+            not subject and _opening_common_word(text, m.start(), m.end())
+        ):
             continue  # «Тобі», «Ніколи» read as first names too
         end = m.end()
         while i < len(matches):
