@@ -155,6 +155,9 @@ def test_a_first_name_opening_a_sentence_with_its_verb_is_a_person() -> None:
     assert found.get("Марина") == "PERSON"
     assert found.get("Сава") == "PERSON"
     assert "Марина" not in _labels("Марина, де ти?")  # no verb: no evidence
+    # a surname the dictionary lacks; a surname that is also a common word is no evidence
+    assert _labels("Вечоріло. Шмідтке обережно визирнув у вікно.").get("Шмідтке") == "PERSON"
+    assert "Вітер" not in _labels("Вітер плутався між деревами.")
 
 
 def test_a_first_name_beside_a_surname_is_one_person() -> None:

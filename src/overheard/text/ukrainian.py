@@ -361,12 +361,17 @@ _SKIPPED_BEFORE_VERB = frozenset({"ADVB", "PRCL", "UNKN"})
 def _names_the_subject(text: str, end: int, word: str) -> bool:
     """A first name in the nominative singular opening a sentence, whose verb (after at most
     two adverbs or particles) agrees with it: past tense in its gender, or present in the
-    third person singular («Роман уголос погоджувався», «Марина відчула»)."""
+    third person singular («Роман уголос погоджувався», «Марина відчула»). A surname does
+    too where the word has no common reading, and a noun the dictionary lacks in either
+    gender («Лянґе відчув»)."""
+    name_tags = {"Name", "Surn"} if not _common_reading(word) else {"Name"}
     genders = {
         p.tag.gender
         for p in _readings(word)
-        if "Name" in p.tag.grammemes and p.tag.case == "nomn" and p.tag.number != "plur"
+        if name_tags & p.tag.grammemes and p.tag.case == "nomn" and p.tag.number != "plur"
     }
+    if not _known(word) and any(p.tag.POS == "NOUN" for p in _readings(word)):
+        genders |= {"masc", "femn"}  # a surname the dictionary lacks («Лянґе», «Габр»)
     if not genders:
         return False
     for skipped, nxt in enumerate(_WORD.finditer(text, end, min(len(text), end + 60))):
