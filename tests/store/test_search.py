@@ -175,3 +175,24 @@ def test_prefix_operands_of_a_tsquery_as_postgresql_writes_it():
     assert found == [("'x':*", "x"), ("'it''s':*", "it's"), ("'a\\\\b':*", "a\\b"), ("'z':*", "z")]
     assert _operand("it's") == "'it''s'" and _operand("a\\b") == "'a\\\\b'"
     assert _past("склад") == "склае" and "складами" < _past("склад") < "склае\x00"
+
+
+def test_a_query_of_words_to_intersect_is_tagged_with_a_range_of_ids():
+    """PostgreSQL's tagged index (migration 0013) answers words to intersect: every operand
+    tagged, a phrase as its words (the segment's own words are checked too); not a lone word,
+    weights, or a phrase under a negation (asked as its words, '!' would lose hits)."""
+    from overheard.store.search import _taggable, _tagged
+
+    tokens = _taggable("'курск':* & ( 'it''s' <-> 'a\\\\b' | 'x' )")
+    assert tokens is not None
+    assert _tagged(tokens, 30) == "('30/курск':* & ( '30/it''s' & '30/a\\\\b' | '30/x' ))"
+    assert _tagged(_taggable("'a' & !'b'") or [], 1) == "('1/a' & ! '1/b')"
+    for untagged in [
+        "'курск':*",
+        "'a' | 'b'",
+        "'a':A & 'b'",
+        "!( 'a' <-> 'b' ) & 'c'",
+        "",
+        "'a' ? 'b'",
+    ]:
+        assert _taggable(untagged) is None, untagged
