@@ -78,7 +78,7 @@ def test_military_or_civilian_and_unit_or_individuals():
     battalion = linking.features("a regular battalion of the Belarusian army was deployed", "en")
     contract = linking.features("некоторые граждане Беларуси служат по контракту", "ru")
     assert linking.conflict(battalion, contract) == "different force"
-    mixed = linking.features("individuals under contract rather than a formed unit", "en")
+    mixed = linking.features("both individuals under contract and formed units", "en")
     assert linking.conflict(battalion, mixed) is None and linking.conflict(contract, mixed) is None
 
 
@@ -373,3 +373,34 @@ def test_what_states_no_proposition_is_a_claim_of_its_own():
 )
 def test_a_content_that_only_points_back(text, lang, back):
     assert linking.refers_back(text, lang) is back
+
+
+def test_what_a_content_sets_aside_names_no_concept():
+    carriers = linking.features("armoured personnel carriers, not farm machinery", "en")
+    assert carriers.concepts == (("use", "military"),) and not carriers.negated
+    rather = linking.features("individuals under contract rather than a Belarusian unit", "en")
+    assert rather.concepts == (("force", "individuals"),)
+    these = linking.features("These are not volunteers. This is a regular battalion", "en")
+    assert these.concepts == (("force", "unit"),) and not these.negated
+    instead = linking.features("служат по контракту вместо службы в батальоне", "ru")
+    assert instead.concepts == (("force", "individuals"),)
+    # A negated predicate keeps its concept: the denial is about that claim.
+    assert linking.features("12 soldiers were not killed", "en").concepts == (
+        ("casualty", "killed"),
+    )
+
+
+def test_a_statement_must_agree_with_each_members_concepts_not_their_union():
+    """One member speaking of both a battalion and citizens under contract does not open
+    the battalion's claim to statements about the citizens alone."""
+    index = linking.ClaimIndex()
+    battalion = linking.features("a battalion of the Belarusian army was deployed", "en")
+    both = linking.features("no foreign units and no Belarusian citizens are there", "en")
+    citizens = linking.features("some Belarusian citizens serve under contract", "en")
+    v = _unit(1)
+    index.add(linking.Member(1, 10, battalion), v)
+    index.add(linking.Member(2, 10, both), v)
+    assert linking.conflict(citizens, index.profiles[10].features) is None  # the union agrees
+    assert index.profiles[10].contradicted_by(citizens)
+    assert index.score(10, v, citizens, 1.0) is None
+    assert linking.link(index, v, citizens).claim_id is None

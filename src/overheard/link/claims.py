@@ -160,6 +160,8 @@ class _Negation:
     relative: frozenset[str] = frozenset()
     # "about" after a negator and before a quotation: «не про «цивільне підприємство»».
     about: frozenset[str] = frozenset()
+    # What sets an alternative aside without negating: "rather than", «вместо».
+    instead: tuple[str, ...] = ()
 
 
 @lexicon.cached
@@ -176,6 +178,7 @@ def _negation() -> _Negation:
         tuple(tuple(p.split()) for p in phrases("contrast-after")),
         frozenset(phrases("relative")),
         frozenset(phrases("about")),
+        tuple(phrases("instead")),
     )
 
 
@@ -209,11 +212,34 @@ def _contrast_follows(text: str, start: int, end: int, lex: _Negation) -> bool:
     return not any(dismissal_pattern(lang).search(fold(rest)) for lang in ("en", "ru"))
 
 
-def _negators(text: str) -> list[tuple[int, int]]:
+_CLAUSE_END = re.compile(r"[,.;:!?—–()]|\s-\s")
+
+
+def contrasted(text: str) -> list[tuple[int, int]]:
+    """Spans naming what a content sets aside rather than says: the alternative after a
+    negator that only contrasts (", not farm machinery", «, а не …», "These are not
+    volunteers.") and after "rather than", «вместо» (``negation`` use instead), each to the
+    end of its clause."""
+    spans: list[tuple[int, int]] = []
+    _negators(text, spans)
+    lex = _negation()
+    folded = _fold(text)
+    for phrase in lex.instead:
+        for m in re.finditer(rf"(?<![\w'’-]){re.escape(phrase)}(?![\w'’-])", folded):
+            spans.append((m.start(), m.end()))
+    out = []
+    for a, b in spans:
+        stop = _CLAUSE_END.search(text, b)
+        out.append((a, stop.start() if stop else len(text)))
+    return out
+
+
+def _negators(text: str, contrasts: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """The spans of the words that negate what ``text`` says. Not a negator in one of its
     fixed phrases ("not only", «не менее»), nor one that only contrasts: "armoured
     personnel carriers, not farm machinery", «по контракту, а не …», "These are not
-    volunteers. This is a regular battalion" all assert what they say."""
+    volunteers. This is a regular battalion" all assert what they say; those negators'
+    spans go to ``contrasts`` where given."""
     lex = _negation()
     words = list(_WORD.finditer(text))
     folded = [_fold(m.group()) for m in words]
@@ -225,16 +251,18 @@ def _negators(text: str) -> list[tuple[int, int]]:
             continue
         start, end = words[i].span()
         before = text[:start].rstrip()
-        if before.endswith((",", "—", "–")):
-            continue  # ", not X"
         if (
-            i
-            and folded[i - 1] in lex.before
-            and text[: words[i - 1].start()].rstrip().endswith(",")
+            before.endswith((",", "—", "–"))  # ", not X"
+            or (  # ", а не X", ", but not X"
+                i
+                and folded[i - 1] in lex.before
+                and text[: words[i - 1].start()].rstrip().endswith(",")
+            )
+            or _contrast_follows(text, start, end, lex)  # "These are not X. This is Y"
         ):
-            continue  # ", а не X", ", but not X"
-        if _contrast_follows(text, start, end, lex):
-            continue  # "These are not X. This is Y"
+            if contrasts is not None:
+                contrasts.append((start, end))
+            continue
         if _in_relative_clause(text, words, folded, i, lex):
             continue  # "…, кого не можуть приховати"
         if (
@@ -297,7 +325,13 @@ def numbers(text: str) -> tuple[float, ...]:
 
 
 def concepts(text: str, lang: str) -> tuple[tuple[str, str], ...]:
-    words = [_fold(w) for w in _WORD.findall(text)]
+    """The predicate concepts a content names (``claim_concepts``), not counting what it sets
+    aside ("armoured personnel carriers, not farm machinery": military only; "individuals
+    … rather than members of a Belarusian unit": individuals only; ``contrasted``)."""
+    kept = list(text)
+    for a, b in contrasted(text):
+        kept[a:b] = " " * (b - a)
+    words = [_fold(w) for w in _WORD.findall("".join(kept))]
     found = set()
     for pattern, family, concept in _concept_patterns():
         if any(pattern.fullmatch(w) for w in words):
@@ -470,19 +504,28 @@ def conflict(a: Features, b: Features) -> str | None:
     """Why two statements cannot be about one proposition, or None."""
     if a.numbers and b.numbers and not set(a.numbers) & set(b.numbers):
         return "different figures"
-    families_a: dict[str, set[str]] = {}
-    for family, concept in a.concepts:
-        families_a.setdefault(family, set()).add(concept)
-    families_b: dict[str, set[str]] = {}
-    for family, concept in b.concepts:
-        families_b.setdefault(family, set()).add(concept)
-    pairs = _opposites()
+    families_a, families_b = families(a.concepts), families(b.concepts)
     for family in families_a.keys() & families_b.keys():
-        if not families_a[family] & families_b[family]:
-            if any((x, y) in pairs for x in families_a[family] for y in families_b[family]):
-                continue  # contraries: one claim, opposite sides (``opposed``)
+        if clash(families_a[family], families_b[family]):
             return f"different {family}"
     return None
+
+
+def families(found: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Concepts by family: (("casualty", "killed"),) → {"casualty": {"killed"}}."""
+    out: dict[str, set[str]] = {}
+    for family, concept in found:
+        out.setdefault(family, set()).add(concept)
+    return {family: frozenset(concepts) for family, concepts in out.items()}
+
+
+def clash(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two statements' concepts of one family make them different claims: none in
+    common, and no pair of contraries (those are one claim, opposite sides: ``opposed``)."""
+    if a & b:
+        return False
+    pairs = _opposites()
+    return not any((x, y) in pairs for x in a for y in b)
 
 
 @lexicon.cached
@@ -545,6 +588,10 @@ class Profile:
     names: set[str] = field(default_factory=set)
     # What its members' documents are about (``Features.topic``).
     topics: set[int] = field(default_factory=set)
+    # Each member's concepts of each family, as distinct sets: a statement must agree with
+    # every member's, not only with their union ("individuals under contract" joins no claim
+    # of "a formed battalion" because one member spoke of both).
+    family_sets: dict[str, set[frozenset[str]]] = field(default_factory=dict)
     # The first member's features: the side the claim is stated from (``opposed``).
     seed: Features | None = None
     _features: Features | None = None
@@ -562,7 +609,16 @@ class Profile:
         self.entities.update(feats.entities)
         self.names.update(feats.names)
         self.topics.update(feats.topic)
+        for family, concepts in families(feats.concepts).items():
+            self.family_sets.setdefault(family, set()).add(concepts)
         self._features = None
+
+    def contradicted_by(self, feats: Features) -> bool:
+        """Whether the statement's concepts clash with some member's (``clash``)."""
+        for family, concepts in families(feats.concepts).items():
+            if any(clash(concepts, theirs) for theirs in self.family_sets.get(family, ())):
+                return True
+        return False
 
     @property
     def features(self) -> Features:
@@ -644,7 +700,7 @@ class ClaimIndex:
         where it shares none of them (nor an entity) and is no near-paraphrase
         (``ANCHORLESS``)."""
         profile = self.profiles[claim_id]
-        if conflict(feats, profile.features):
+        if conflict(feats, profile.features) or profile.contradicted_by(feats):
             return None
         if feats.topic and profile.topics and profile.topics.isdisjoint(feats.topic):
             return None  # its document and theirs share no subject: another event
