@@ -317,7 +317,7 @@ def test_semantic_search_on_pgvector(pg_case, settings, tmp_path):
 # ------------------------------------------------------------- full-text search at scale
 
 
-def _prefix_search(case, query, limit=20, offset=0, language=None, kind=None):
+def _prefix_search(case, query, limit=20, offset=0, language=None, kind=None, raw=False):
     """The search as it was before prefixes became words: the prefix matched by PostgreSQL
     itself, the newest RANKED matches ranked (the reference the words must agree with)."""
     from sqlalchemy import text
@@ -332,7 +332,8 @@ def _prefix_search(case, query, limit=20, offset=0, language=None, kind=None):
         f"WHERE s.search @@ to_tsquery('simple', :q){where} ORDER BY s.id DESC LIMIT :ranked"
         ") AS newest ORDER BY score, id LIMIT :limit OFFSET :offset"
     )
-    params = {"q": _tsquery(query)[0], "ranked": RANKED, "limit": limit, "offset": offset}
+    params = {"q": query if raw else _tsquery(query)[0], "ranked": RANKED}
+    params.update(limit=limit, offset=offset)
     params.update(language=language, kind=kind)
     with case.engine.connect() as conn:
         return [(row.id, round(-row.score, 4)) for row in conn.execute(statement, params)]
@@ -384,6 +385,81 @@ def test_a_prefix_as_its_words_finds_what_the_prefix_finds(
     assert _prefix_search(pg_case, "зюзюк") == [(segment, search(pg_case, "зюзюк")[0].score)]
 
 
+@pytest.mark.parametrize("tagged_ranges", [8, 1], ids=["tagged", "some plain"])
+def test_words_tagged_with_their_range_find_what_the_words_find(
+    pg_case, settings, samples, monkeypatch, tagged_ranges
+):
+    """Queries that intersect words ask the index of words tagged with their range of ids
+    (migration 0013) for the newest ranges: the same segments, scores and order as the words
+    themselves, across ranges (segments with ids far apart), with phrases, a negation, the
+    filters; and after segments are written, rewritten and deleted (the database keeps the
+    index)."""
+    from sqlalchemy import text
+
+    from overheard.ingest.ingest import Ingestor
+    from overheard.store import search as searching
+    from overheard.store.search import TAG_SHIFT, _taggable, search
+
+    monkeypatch.setattr(searching, "FIRST_RANGE", 2)
+    monkeypatch.setattr(searching, "TAGGED_RANGES", tagged_ranges)
+    asked: list[int] = []
+    tagged = searching._tagged
+    monkeypatch.setattr(searching, "_tagged", lambda t, tag: asked.append(tag) or tagged(t, tag))
+    Ingestor(pg_case, settings, workers=1).ingest([samples / "reports"])
+    sentences = [
+        "Дроны атаковали склад под Курском ночью.",
+        "Склад у Курска уцелел, дроны сбиты.",
+        "Drones hit the depot; the depot burned.",
+        "The depot was hit by drones at night.",
+        "Ночью дроны летели к складу.",
+    ]
+    with pg_case.engine.begin() as conn:
+        document = conn.execute(text("SELECT min(id) FROM documents")).scalar()
+        for i in range(12):  # ids in five ranges of the tagged index, a few to a range
+            conn.execute(
+                text(
+                    "INSERT INTO segments (id, document_id, idx, language, text) "
+                    "VALUES (:id, :document, :idx, :language, :text)"
+                ),
+                {
+                    "id": (1 + i // 3) * (1 << TAG_SHIFT) + i,
+                    "document": document,
+                    "idx": 10_000 + i,
+                    "language": "en" if "depot" in sentences[i % 5] else "ru",
+                    "text": sentences[i % 5],
+                },
+            )
+    queries = [
+        ("дроны склад", {}),
+        ("depot drones", {}),
+        ('"the depot" drones', {}),
+        ("дроны ночью", {"language": "ru", "limit": 3, "offset": 1}),
+        ("drones курск", {}),
+        ("курск", {}),
+        ("сорок два", {}),
+        ("дроны & !склад", {"raw": True}),
+        ("дроны & !(склад <-> курск)", {"raw": True}),
+    ]
+    assert _taggable("'дроны':* & 'склад':*") and not _taggable("'дроны':*")
+
+    def same() -> None:
+        for query, filters in queries:
+            hits = [(h.segment_id, h.score) for h in search(pg_case, query, **filters)]
+            assert hits == _prefix_search(pg_case, query, **filters), query
+
+    same()
+    assert len(search(pg_case, "дроны склад")) >= 8
+    assert {4} <= set(asked) if tagged_ranges == 1 else {1, 2, 3, 4} <= set(asked)
+    with pg_case.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE segments SET text = 'Дроны над складом Зюзюкино' WHERE id = :id"),
+            {"id": 3 * (1 << TAG_SHIFT) + 7},
+        )
+        conn.execute(text("DELETE FROM segments WHERE id = :id"), {"id": (1 << TAG_SHIFT) + 1})
+    same()
+    assert [h.segment_id for h in search(pg_case, "зюзюк дроны")] == [3 * (1 << TAG_SHIFT) + 7]
+
+
 def test_the_read_only_path_finds_what_the_case_finds(pg_case, settings, samples):
     """``overheard --database-url … search`` reads the database on a read-only psycopg
     connection of its own, without SQLAlchemy: the same hits as through the case's engine."""
@@ -414,19 +490,38 @@ def test_the_read_only_path_finds_what_the_case_finds(pg_case, settings, samples
     finally:
         db.close()
 
+    # Where no libpq can be loaded, psycopg's connection: the same hits.
+    from overheard.store import libpq
+
+    libpq_load = libpq._load
+    libpq._load = lambda: None
+    try:
+        db = open_postgres(url)
+        assert db is not None and type(db).__module__.startswith("psycopg")
+        try:
+            ours = search_postgres(db, "курск")
+            assert [h.as_record() for h in ours] == [
+                h.as_record() for h in search(pg_case, "курск")
+            ]
+        finally:
+            db.close()
+    finally:
+        libpq._load = libpq_load
+
     probe = (
         "import sys; from overheard.cli import cli\n"
         "try:\n"
         f"    cli(['--case', 'nowhere', '--database-url', {url!r}, 'search', 'курск', '--json'],"
         " standalone_mode=False)\n"
         "finally:\n"
-        "    print('SQLALCHEMY' if 'sqlalchemy' in sys.modules else 'WITHOUT')\n"
+        "    print('SQLALCHEMY' if 'sqlalchemy' in sys.modules else 'WITHOUT',"
+        " 'PSYCOPG' if 'psycopg' in sys.modules else 'LIBPQ')\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     printed = json.loads(done.stdout.rsplit("\n", 2)[0])
     assert printed["hits"] == [h.as_record() for h in search(pg_case, "курск")]
-    assert done.stdout.strip().endswith("WITHOUT")
+    assert done.stdout.strip().endswith("WITHOUT LIBPQ")
 
 
 def test_the_read_only_path_steps_aside_for_any_other_database(tmp_path, pg_url):

@@ -1,6 +1,7 @@
 """A read-only connection to a case, without SQLAlchemy: for commands that only read and
 should answer at once (``overheard search``: SQLAlchemy's and the schema's import took 0.7 s,
-the query 0.02 s). SQLite's own module for a case file, psycopg for a PostgreSQL database.
+the query 0.02 s). SQLite's own module for a case file, libpq for a PostgreSQL database
+(``store.libpq``; psycopg where there is no libpq to load).
 
 Only a case this code could open as it is takes this path: ``case.sqlite`` present, an SQLite
 database, or a PostgreSQL database this process can reach, its schema at this code's head
@@ -53,24 +54,34 @@ _PSYCOPG_SCHEMES = ("postgresql+psycopg://", "postgresql://")
 
 
 def open_postgres(url: str) -> Any:
-    """A read-only psycopg connection to the PostgreSQL database ``url`` (as ``--database-url``
-    takes it) at the current schema, or None."""
+    """A read-only connection to the PostgreSQL database ``url`` (as ``--database-url`` takes
+    it) at the current schema, or None: straight over libpq (``store.libpq``: importing
+    psycopg took longer than the rest of the command), else psycopg's."""
     scheme = next((s for s in _PSYCOPG_SCHEMES if url.startswith(s)), None)
     if scheme is None:
         return None
+    conninfo = "postgresql://" + url[len(scheme) :]
+    from overheard.store import libpq
+
+    db: Any
     try:
-        import psycopg
-    except ImportError:
+        db = libpq.connect(conninfo)
+    except libpq.Error:
         return None
+    if db is None:
+        try:
+            import psycopg
+        except ImportError:
+            return None
+        try:
+            db = psycopg.connect(conninfo)
+            db.read_only = True
+        except (psycopg.Error, ValueError):
+            return None
     try:
-        db = psycopg.connect("postgresql://" + url[len(scheme) :])
-    except (psycopg.Error, ValueError):
-        return None
-    try:
-        db.read_only = True
         found = db.execute("SELECT version_num FROM alembic_version").fetchone()
         db.rollback()
-    except psycopg.Error:
+    except Exception:  # noqa: BLE001 - no alembic_version table, no rights: the usual path
         db.close()
         return None
     if found is None or found[0] != head_revision():
