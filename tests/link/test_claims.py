@@ -78,6 +78,8 @@ def test_military_or_civilian_and_unit_or_individuals():
     battalion = linking.features("a regular battalion of the Belarusian army was deployed", "en")
     contract = linking.features("некоторые граждане Беларуси служат по контракту", "ru")
     assert linking.conflict(battalion, contract) == "different force"
+    # «гражданское» (civilian) is not «граждане» (citizens).
+    assert linking.concepts("это гражданское предприятие", "ru") == (("use", "civilian"),)
     mixed = linking.features("both individuals under contract and formed units", "en")
     assert linking.conflict(battalion, mixed) is None and linking.conflict(contract, mixed) is None
 
