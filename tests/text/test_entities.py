@@ -121,3 +121,18 @@ def test_ukrainian_best_effort() -> None:
     assert labels.get("47-ї окремої механізованої бригади") == "MIL_UNIT"
     assert labels.get("російські військові") == "GROUP"
     assert labels.get("Харків") == "GPE"
+
+
+def test_a_place_after_a_settlement_noun_and_of():
+    """ "the town of Lgov", "the port of Chornomorsk": the small English model read Lgov as a
+    person; the gazetteer knows it. "The minister of Defence" stays what it was."""
+    from overheard.text.entities import extract_mentions, parse_en
+
+    for text, name in [
+        ("Three employees of a fuel depot in the town of Lgov were killed.", "Lgov"),
+        ("The ship was sailing from the port of Chornomorsk to Egypt.", "Chornomorsk"),
+    ]:
+        found = {m.text: m.label for m in extract_mentions(text, "en", parse_en(text))}
+        assert found.get(name) == "GPE", found
+    text = "The minister of Defence spoke."
+    assert "GPE" not in {m.label for m in extract_mentions(text, "en", parse_en(text))}

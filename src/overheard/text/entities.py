@@ -116,17 +116,24 @@ def _known_region(surface: str) -> bool:
 
 _RU_LOCATIVE = re.compile(r"(?<!\w)(?:в|во|на|под|из|у|з|із|до|біля|під|по)\s+$", re.IGNORECASE)
 _LOCATIVE = {"in", "near", "at", "outside", "around", "from", "into", "towards", "toward"}
+# "the town of Lgov", "the port of Chornomorsk": "of" after a settlement noun is locative too.
+_SETTLEMENTS = {"town", "city", "village", "port", "settlement", "hamlet", "township"}
 
 
 def _locatives(doc: Any) -> list[int]:
-    """Indices of the tokens in ``_LOCATIVE``, found on the Doc's arrays: making a Token for
-    every word of every text costs more than the rest of this rule."""
+    """Indices of the tokens in ``_LOCATIVE`` (and of an "of" after a settlement noun), found
+    on the Doc's arrays: making a Token for every word of every text costs more than the rest
+    of this rule."""
     from spacy.attrs import LOWER
 
     if not len(doc):
         return []
     hashes = [doc.vocab.strings.add(word) for word in sorted(_LOCATIVE)]
-    return np.flatnonzero(np.isin(doc.to_array([LOWER]), hashes)).tolist()
+    lower = doc.to_array([LOWER]).reshape(-1)
+    found = np.isin(lower, hashes)
+    settlement = np.isin(lower, [doc.vocab.strings.add(word) for word in sorted(_SETTLEMENTS)])
+    found[1:] |= (lower[1:] == doc.vocab.strings.add("of")) & settlement[:-1]
+    return np.flatnonzero(found).tolist()
 
 
 def _gazetteer_places_en(text: str, doc: Any, found: list[Mention]) -> list[Mention]:
