@@ -215,13 +215,19 @@ def _contrast_follows(text: str, start: int, end: int, lex: _Negation) -> bool:
 _CLAUSE_END = re.compile(r"[,.;:!?—–()]|\s-\s")
 
 
-def contrasted(text: str) -> list[tuple[int, int]]:
+def contrasted(
+    text: str, negators: Sequence[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
     """Spans naming what a content sets aside rather than says: the alternative after a
     negator that only contrasts (", not farm machinery", «, а не …», "These are not
     volunteers.") and after "rather than", «вместо» (``negation`` use instead), each to the
-    end of its clause."""
+    end of its clause. ``negators``: those contrasting negators, where the caller has them
+    (``_negators``)."""
     spans: list[tuple[int, int]] = []
-    _negators(text, spans)
+    if negators is None:
+        _negators(text, spans)
+    else:
+        spans.extend(negators)
     lex = _negation()
     folded = _fold(text)
     for phrase in lex.instead:
@@ -324,12 +330,15 @@ def numbers(text: str) -> tuple[float, ...]:
     return tuple(sorted(set(found)))
 
 
-def concepts(text: str, lang: str) -> tuple[tuple[str, str], ...]:
+def concepts(
+    text: str, lang: str, aside: Sequence[tuple[int, int]] | None = None
+) -> tuple[tuple[str, str], ...]:
     """The predicate concepts a content names (``claim_concepts``), not counting what it sets
     aside ("armoured personnel carriers, not farm machinery": military only; "individuals
-    … rather than members of a Belarusian unit": individuals only; ``contrasted``)."""
+    … rather than members of a Belarusian unit": individuals only; ``contrasted``, unless
+    the caller has those spans: ``aside``)."""
     kept = list(text)
-    for a, b in contrasted(text):
+    for a, b in contrasted(text) if aside is None else aside:
         kept[a:b] = " " * (b - a)
     words = [_fold(w) for w in _WORD.findall("".join(kept))]
     found = set()
@@ -382,26 +391,17 @@ def refers_back(text: str, lang: str = "en") -> bool:
     """Whether a content only points back at what was said before ("this", "these reports",
     «эту информацию», «ці звинувачення»: ``claim_anaphors`` and ``claim_frames``): the
     statement is then about the claim of the statement before it."""
-    from overheard.text.statements.draft import fold
+    from overheard.text.statements.draft import anaphors, fold
 
     words = _WORD.findall(fold(text).lower())
-    key = "en" if lang == "en" else "ru"
-    pronouns, determiners = _anaphors(key)
+    pronouns, determiners = anaphors(lang)
     if len(words) == 1:
         return words[0] in pronouns
     if len(words) != 2 or words[0] not in determiners:
         return False
+    key = "en" if lang == "en" else "ru"
     nouns = [row["noun"] for row in lexicon.table("claim_frames") if row["lang"] == key]
     return any(re.fullmatch(noun, words[1]) for noun in nouns)
-
-
-@lexicon.cached
-def _anaphors(lang: str) -> tuple[frozenset[str], frozenset[str]]:
-    rows = [r for r in lexicon.table("claim_anaphors") if r["lang"] == lang]
-    return (
-        frozenset(r["word"] for r in rows if r["role"] == "pronoun"),
-        frozenset(r["word"] for r in rows if r["role"] == "determiner"),
-    )
 
 
 _CONNECTORS = {
@@ -441,11 +441,13 @@ def features(
             kept[i] = " "
     figures_text = "".join(kept)
     figures = numbers(figures_text)
+    contrasting: list[tuple[int, int]] = []
+    negating = _negators(text, contrasting)
     return Features(
         numbers=figures,
-        concepts=concepts(text, lang),
+        concepts=concepts(text, lang, contrasted(text, contrasting)),
         entities=tuple(sorted(set(entities))),
-        negated=negated(text),
+        negated=bool(negating),
         lang=lang,
         proposition=is_proposition(text, figures),
         names=name_stems(text),

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from overheard.link import aliases, merges, places, spans
-from overheard.link.names import entity_key, known_key, words
+from overheard.link.names import entity_key, known_key, words, words_key
 from overheard.text import morph
 from overheard.text.records import EntityRef, PlaceCandidate
 
@@ -58,15 +58,15 @@ def apply_splits(session: Session, result: Any, keys: list[str]) -> None:
 
 def _key(ref: EntityRef, lang: str, mentions: list[Any]) -> str:
     geonames_id = ref.external_ids.get("geonames")
-    key = None
-    if not geonames_id and ref.type not in ("MIL_UNIT", "EQUIPMENT"):
+    if geonames_id or ref.type in ("MIL_UNIT", "EQUIPMENT"):
+        key = entity_key(ref.type, ref.name, geonames_id, lang)
+    else:
         # The NER's normal form of a Ukrainian or an oddly declined word can be no word at
         # all (natasha: «Одеси» → «Одесь», «Міноборони» → «Міноборонь»); the words as
         # written are tried first, and may be known to the alias lexicon or the gazetteer.
-        names = [*(mentions[i].text for i in ref.mentions), ref.name]
-        key = next(filter(None, (known_key(ref.type, n, lang) for n in dict.fromkeys(names))), None)
-    if key is None:
-        key = entity_key(ref.type, ref.name, geonames_id, lang)
+        names = dict.fromkeys([*(mentions[i].text for i in ref.mentions), ref.name])
+        known = (known_key(ref.type, n, lang) for n in names)
+        key = next(filter(None, known), None) or words_key(ref.type, ref.name, lang)
     if key.startswith(_PLACE_KEYS) and ref.type not in ("GPE", "LOC"):
         ref.type = "GPE"
     elif key.startswith("ORG:") and ref.type == "PERSON":

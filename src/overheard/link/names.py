@@ -190,9 +190,11 @@ def entity_key(
         return f"MIL_UNIT:{unit_key(name) or word_key(name, lang)}"
     if entity_type == "EQUIPMENT":
         return f"EQUIPMENT:{word_key(name, lang)}"
-    key = known_key(entity_type, name, lang)
-    if key is not None:
-        return key
+    return known_key(entity_type, name, lang) or words_key(entity_type, name, lang)
+
+
+def words_key(entity_type: str, name: str, lang: str | None = None) -> str:
+    """The key of a name neither the alias lexicon nor the gazetteer knows: from its words."""
     if entity_type in _PLACE_TYPES:
         return f"PLACE:{word_key(name, lang)}"
     if entity_type == "PERSON":

@@ -216,6 +216,7 @@ def nest_countries(result: Any) -> None:
     the body's and linked to the document's entity for that country (a new one if none)."""
     text, lang = result.text, result.lang
     taken = {(m.start, m.end) for m in result.mentions}
+    countries: dict[str, int] | None = None  # ISO code → the document's entity, read once
     for body in list(result.mentions):
         if body.label not in _BODY_LABELS:
             continue
@@ -225,27 +226,27 @@ def nest_countries(result: Any) -> None:
         start, end, iso = found
         taken.add((start, end))
         surface = text[start:end]
-        index = len(result.mentions)
-        ref = next(
-            (
-                r
-                for r in result.entities
-                if r.type in ("GPE", "LOC") and places.country_of_name(r.name, lang) == iso
-            ),
-            None,
-        )
-        if ref is None:
+        if countries is None:
+            countries = {}
+            for i, r in enumerate(result.entities):
+                named = places.country_of_name(r.name, lang) if r.type in ("GPE", "LOC") else None
+                if named is not None:
+                    countries.setdefault(named, i)
+        if iso not in countries:
             known = places.country(iso)
             name = known[1] if known else surface
-            ref = EntityRef("GPE", name, [name], [], {"geonames": str(known[0])} if known else {})
-            result.entities.append(ref)
-        ref.mentions.append(index)
+            countries[iso] = len(result.entities)
+            result.entities.append(
+                EntityRef("GPE", name, [name], [], {"geonames": str(known[0])} if known else {})
+            )
+        ref = result.entities[countries[iso]]
+        ref.mentions.append(len(result.mentions))
         if surface not in ref.names:
             ref.names.append(surface)
         normal = " ".join(morph.nominative(_NAME_WORD.findall(surface), lang)).title()
         result.mentions.append(
             Mention(start, end, surface, "GPE", normal if morph.is_cyrillic(surface) else surface,
-                    "nested", body.confidence, result.entities.index(ref))
+                    "nested", body.confidence, countries[iso])
         )  # fmt: skip
 
 

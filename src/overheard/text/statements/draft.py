@@ -7,6 +7,7 @@ and collects the hedges.
 
 from __future__ import annotations
 
+from overheard.text import lexicon
 from overheard.text.records import Span, Statement
 
 
@@ -55,3 +56,14 @@ def lexicon_lang(lang: str) -> str:
 def fold(text: str) -> str:
     """ё written е (same length, so offsets hold): the lexicons spell е for both."""
     return text.replace("ё", "е").replace("Ё", "Е")
+
+
+@lexicon.cached
+def anaphors(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(pronouns, determiners) that point back at what was said before («это», "these"):
+    ``claim_anaphors``, for ``lang`` as the lexicons read it (``lexicon_lang``)."""
+    rows = [r for r in lexicon.table("claim_anaphors") if r["lang"] == lexicon_lang(lang)]
+    return (
+        frozenset(r["word"] for r in rows if r["role"] == "pronoun"),
+        frozenset(r["word"] for r in rows if r["role"] == "determiner"),
+    )

@@ -15,7 +15,7 @@ import re
 from overheard.text import lexicon
 from overheard.text.records import Statement
 from overheard.text.statements.dismissal import dismissal_pattern, label_pattern_ru
-from overheard.text.statements.draft import draft, fold
+from overheard.text.statements.draft import anaphors, draft, fold
 
 
 @lexicon.cached
@@ -112,15 +112,6 @@ def _phrase_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
-@lexicon.cached
-def _anaphor_words() -> tuple[frozenset[str], frozenset[str]]:
-    rows = [r for r in lexicon.table("claim_anaphors") if r["lang"] == "ru"]
-    return (
-        frozenset(r["word"] for r in rows if r["role"] == "pronoun"),
-        frozenset(r["word"] for r in rows if r["role"] == "determiner"),
-    )
-
-
 def _anaphoric_object(
     text: str, s_start: int, before: tuple[int, int] | None
 ) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
@@ -130,7 +121,7 @@ def _anaphoric_object(
     if before is None:
         return None
     words = fold(text[before[0] : before[1]]).lower().split()
-    pronouns, determiners = _anaphor_words()
+    pronouns, determiners = anaphors("ru")
     if not (
         (len(words) == 1 and words[0] in pronouns) or (len(words) == 2 and words[0] in determiners)
     ):
