@@ -12,7 +12,7 @@ import pytest
 
 from overheard.ingest.formats import headed
 from overheard.text.analyze import analyze
-from overheard.text.statements.voice import opening, title_line
+from overheard.text.sentences import opening, title_line
 
 
 @pytest.mark.parametrize(

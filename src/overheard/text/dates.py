@@ -221,7 +221,7 @@ def dateline(text: str, lang: str, spans: list[tuple[int, int]]) -> datetime | N
     time) among the expressions at ``spans`` that end within ``DATELINE_CHARS``; it anchors
     the report's relative dates when it has no publication date. A title line above the report
     does not count against that opening."""
-    from overheard.text.statements.voice import opening
+    from overheard.text.sentences import opening
 
     limit = opening(text) + DATELINE_CHARS
     for start, end in spans:

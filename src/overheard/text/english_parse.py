@@ -209,7 +209,7 @@ def _forced_starts(doc: Any) -> list[int]:
     """Tokens that begin a sentence whatever the parser makes of them: the first after a
     title line ("Statement on the reported deployment of foreign troops\nThe Ministry notes
     …" was one sentence, the title read into its subject) and the first of each paragraph."""
-    from overheard.text.statements.voice import title_line
+    from overheard.text.sentences import title_line
 
     text = doc.text
     at = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]

@@ -16,6 +16,7 @@ the window ends. One segment of 50 MB had made every search that matched it run 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -167,3 +168,77 @@ def split(text: str, language: str | None = None) -> list[Span]:
             if end - trail > start + lead:
                 spans.append(Span(start + lead, end - trail))
     return spans
+
+
+# ------------------------------------------------------------------ titles and header lines
+
+# A first or last line of at most this many words with no closing punctuation is a header, a
+# byline or a signature, not prose.
+LINE_WORDS = 20
+# What ends a line as prose: a full stop, a question, a closing quote or bracket.
+CLOSING = ".!?…»\"”)'’"
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_LINE_WORD = re.compile(r"[^\W_][\w'’-]*")
+# Words a hard-wrapped line of prose may end on, which a heading does not.
+_CONTINUES = frozenset(
+    "a an the of on in at to for from by with and or but that which who as is are was were "
+    "be been has have had will would said says told и в на с по о об к от за из что как "
+    "і у та з до про що як".split()
+)
+
+
+def is_mark(ch: str) -> bool:
+    """Emoji, pictographs, bullets and the joiners between them: decoration, not words."""
+    return unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn", "Co") or ch in "•·▪►|"
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without the spaces, decoration and leading dashes around it."""
+    while start < end and (text[start].isspace() or is_mark(text[start]) or text[start] in "-–—"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or is_mark(text[end - 1])):
+        end -= 1
+    return start, end
+
+
+def word_count(text: str) -> int:
+    return len(_LINE_WORD.findall(text))
+
+
+def closed(text: str) -> bool:
+    """Does the line end as prose does (a full stop, a question, a closing quote)?"""
+    start, end = trim(text, 0, len(text))
+    return end > start and text[end - 1] in CLOSING
+
+
+def title_line(text: str) -> tuple[int, int] | None:
+    """The span of a text's title: its first line, when a line break follows it and it reads
+    as a heading rather than prose (no closing punctuation, at most ``LINE_WORDS`` words, not
+    ending on a word that continues a sentence, like a hard-wrapped line's "said on"); a
+    line with a blank line below it is a title unless it ends as a sentence that states
+    something, with a full stop or an exclamation ("Drones hit depot, army says" and "A
+    battalion or a few hundred soldiers?" are titles; «Сбили 27 дронов!» is not). A title
+    states nothing ("Intercepted calls suggest confusion over …" is the outlet's headline, not
+    a statement) and is no part of the first sentence (``statements``, ``english_parse``), nor
+    of a report's opening (``dates.dateline``). Ingest puts a record's separate headline there
+    (``ingest.formats.headed``)."""
+    stripped = len(text) - len(text.lstrip())
+    end = text.find("\n", stripped)
+    if end < 0 or not text[end:].strip():
+        return None
+    line = text[stripped:end]
+    if not line.strip() or word_count(line) > LINE_WORDS:
+        return None
+    a, b = trim(line, 0, len(line))
+    if PARAGRAPH_BREAK.match(text, end):  # a line of its own: "Drones hit depot, army says"
+        return trim(text, stripped, end) if line[a:b][-1:] not in ".…!" else None
+    last = _LINE_WORD.findall(line)
+    if closed(line) or not last or last[-1].casefold() in _CONTINUES:
+        return None
+    return trim(text, stripped, end)
+
+
+def opening(text: str) -> int:
+    """Where a text's body begins: after its title line, if it has one (``title_line``)."""
+    title = title_line(text)
+    return len(text) - len(text[title[1] :].lstrip()) if title is not None else 0

@@ -16,10 +16,11 @@ from typing import Any
 
 from overheard.text import lexicon
 from overheard.text.records import Mention, Span, Statement
+from overheard.text.sentences import title_line
 from overheard.text.statements.dismissal import dismisses
 from overheard.text.statements.draft import bounds, fold, lexicon_lang, overlaps, span
 from overheard.text.statements.quotes import attach_quotes, balance_quotes, find_quotes
-from overheard.text.statements.voice import own_voice, title_line
+from overheard.text.statements.voice import own_voice
 
 
 @lexicon.cached

@@ -33,13 +33,22 @@ it speaks of is a denial (:mod:`.dismissal`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from overheard.text import lexicon
 from overheard.text.records import Mention, Span, Statement
+from overheard.text.sentences import (
+    CLOSING,
+    LINE_WORDS,
+    PARAGRAPH_BREAK,
+    opening,
+    title_line,
+)
+from overheard.text.sentences import closed as _closed
+from overheard.text.sentences import trim as _trim
+from overheard.text.sentences import word_count as _words
 from overheard.text.statements.dismissal import dismisses
 from overheard.text.statements.draft import draft, fold, lexicon_lang, overlaps, span
 from overheard.text.statements.quotes import Quote
@@ -60,9 +69,6 @@ USES = frozenset(
 # A sentence of at most this many words joins a neighbour in its paragraph rather than
 # standing alone: alone it is an aside, a slogan or the tail of the sentence before it.
 SHORT = 6
-# A first or last line of at most this many words with no closing punctuation is a header, a
-# byline or a signature, not prose.
-LINE_WORDS = 20
 # The narrator must speak of itself this often (outside quotations) for first person alone to
 # make a text its own voice: a news report quotes others' "we" but rarely says it.
 FIRST_PERSON = 2
@@ -75,7 +81,6 @@ _UP = "A-ZА-ЯЁІЇЄҐ"
 # "KYIV/MOSCOW, March 12 (Baltic Wire) - ", «МОСКВА, 7 апреля — »: a wire report's dateline.
 _DATELINE = re.compile(rf"\s*[{_UP}]{{2,}}(?:[ /.-]+[{_UP}]{{2,}})*,[ \t][^\n]{{0,60}}?\s[-–—]\s")
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{4,}")
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 # A speaker label opening a paragraph: up to five words (initials allowed), an optional
 # parenthesis ("QUESTION (Baltic Wire)"), a colon, and not a quotation (that is «X: «…»»).
 _LABEL = re.compile(
@@ -90,7 +95,6 @@ _PRESENT_RU = re.compile(
 _PRESENT_EN = re.compile(r"[a-z]+s")
 _NOT_PRESENT_EN = frozenset({"has", "is", "was", "does", "this", "its", "us", "as", "his"})
 _IMPERATIVE_RU = re.compile(r"\w+(?:ите|йте|ьте|іть|їть|ійте)(?:сь|ся)?", re.IGNORECASE)
-_CLOSING = ".!?…»\"”)'’"
 # Any quotation mark, paired or not (''NYT style'', a stray “): such a sentence may be quoting.
 _QUOTE_MARK = re.compile(r"[\"“”«»„]|''|(?<!\w)‘")
 
@@ -135,60 +139,6 @@ def _is(lang: str, use: str, text: str) -> bool:
     return bool(pattern and pattern.fullmatch(fold(text.strip())))
 
 
-def _is_mark(ch: str) -> bool:
-    """Emoji, pictographs, bullets and the joiners between them: decoration, not words."""
-    return unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn", "Co") or ch in "•·▪►|"
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or _is_mark(text[start]) or text[start] in "-–—"):
-        start += 1
-    while end > start and (text[end - 1].isspace() or _is_mark(text[end - 1])):
-        end -= 1
-    return start, end
-
-
-def _words(text: str) -> int:
-    return len(_WORD.findall(text))
-
-
-def _closed(text: str) -> bool:
-    """Does the line end as prose does (a full stop, a question, a closing quote)?"""
-    start, end = _trim(text, 0, len(text))
-    return end > start and text[end - 1] in _CLOSING
-
-
-def title_line(text: str) -> tuple[int, int] | None:
-    """The span of a text's title: its first line, when a line break follows it and it reads
-    as a heading rather than prose (no closing punctuation, at most ``LINE_WORDS`` words, not
-    ending on a word that continues a sentence, like a hard-wrapped line's "said on"); a
-    line with a blank line below it is a title unless it ends as a sentence that states
-    something, with a full stop or an exclamation ("Drones hit depot, army says" and "A
-    battalion or a few hundred soldiers?" are titles; «Сбили 27 дронов!» is not). A title states nothing ("Intercepted calls suggest
-    confusion over …" is the outlet's headline, not a statement) and is no part of the first
-    sentence. Ingest puts a record's separate headline there (``ingest.formats.headed``)."""
-    stripped = len(text) - len(text.lstrip())
-    end = text.find("\n", stripped)
-    if end < 0 or not text[end:].strip():
-        return None
-    line = text[stripped:end]
-    if not line.strip() or _words(line) > LINE_WORDS:
-        return None
-    a, b = _trim(line, 0, len(line))
-    if _PARAGRAPH.match(text, end):  # a line of its own: "Drones hit depot, army says"
-        return _trim(text, stripped, end) if line[a:b][-1:] not in ".…!" else None
-    last = _WORD.findall(line)
-    if _closed(line) or not last or last[-1].casefold() in _CONTINUES:
-        return None
-    return _trim(text, stripped, end)
-
-
-def opening(text: str) -> int:
-    """Where a text's body begins: after its title line, if it has one (``title_line``)."""
-    title = title_line(text)
-    return len(text) - len(text[title[1] :].lstrip()) if title is not None else 0
-
-
 def _heads(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """The header lines a text opens with: its title and a byline or masthead line ("By
     Helena Brandt, head of analysis, …", "Open Sky Analytics | Imagery note"), at most two,
@@ -204,17 +154,9 @@ def _heads(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tuple[int, 
     return heads
 
 
-# Words a hard-wrapped line of prose may end on, which a heading does not.
-_CONTINUES = frozenset(
-    "a an the of on in at to for from by with and or but that which who as is are was were "
-    "be been has have had will would said says told и в на с по о об к от за из что как "
-    "і у та з до про що як".split()
-)
-
-
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     out, pos = [], 0
-    for m in [*_PARAGRAPH.finditer(text), None]:
+    for m in [*PARAGRAPH_BREAK.finditer(text), None]:
         end = m.start() if m else len(text)
         a, b = _trim(text, pos, end)
         if b > a:
@@ -537,7 +479,7 @@ def _says_nothing(
     about itself ("Open Sky Analytics is an independent research group") are no statements."""
     sentence = text[start:end]
     a, b = _trim(sentence, 0, len(sentence))
-    tail = sentence[a:b].rstrip(_CLOSING[4:])
+    tail = sentence[a:b].rstrip(CLOSING[4:])
     if not tail or tail[-1] in "?!":
         return True
     if _search(lang, "skip", sentence):
